@@ -1,0 +1,76 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+/** Either driver's drizzle database, or a transaction on it. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export const MIGRATIONS_DIR = path.join(process.cwd(), "db", "migrations");
+
+/**
+ * Runs raw SQL and returns its rows. postgres.js answers with an array, PGlite with `{ rows }`;
+ * this is the one place that difference is handled. Cast bigint and numeric columns in the SQL
+ * itself (`::int`, `::float8`) so both drivers hand back plain numbers.
+ */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as T[];
+  return (result as { rows: T[] }).rows;
+}
+
+export type DbHandle = { db: Db; driver: "postgres" | "pglite"; close: () => Promise<void> };
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  // prepare: false keeps the client usable behind transaction poolers (Neon, PgBouncer).
+  const client = postgres(url, { prepare: false, max: options.max ?? 10, onnotice: () => {} });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+}
+
+/** Opens PGlite in `dir` (or in memory when dir is undefined) and applies every migration. */
+export async function openPglite(dir?: string): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = dir ? new PGlite(dir) : new PGlite();
+  const pgliteDb = drizzle(client, { schema });
+  await migrate(pgliteDb, { migrationsFolder: MIGRATIONS_DIR });
+  return { db: pgliteDb as unknown as Db, driver: "pglite", close: () => client.close() };
+}
+
+export function pgliteDir(): string {
+  return path.resolve(process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"));
+}
+
+/** Chooses the driver from the environment: DATABASE_URL → postgres.js, otherwise embedded PGlite. */
+export async function openFromEnv(): Promise<DbHandle> {
+  const url = process.env.DATABASE_URL;
+  if (url) return openPostgres(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  if (process.env.VERCEL) {
+    throw new Error(
+      "DATABASE_URL is not set. The embedded PGlite database cannot run on Vercel: set DATABASE_URL to a Postgres (for example Neon) connection string.",
+    );
+  }
+  return openPglite(pgliteDir());
+}
+
+// One handle per process: two PGlite instances on one directory silently lose writes, and
+// Next.js dev re-evaluates modules, so the handle lives on globalThis rather than in module scope.
+const globalForDb = globalThis as unknown as { steadystarDb?: Promise<DbHandle> };
+
+export function getDbHandle(): Promise<DbHandle> {
+  globalForDb.steadystarDb ??= openFromEnv().catch((error: unknown) => {
+    globalForDb.steadystarDb = undefined;
+    throw error;
+  });
+  return globalForDb.steadystarDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}

@@ -1,0 +1,10 @@
+import { postRouter } from "./routers/post";
+import { ratingRouter } from "./routers/rating";
+import { userRouter } from "./routers/user";
+import { createCallerFactory, router } from "./trpc";
+
+export const appRouter = router({ post: postRouter, rating: ratingRouter, user: userRouter });
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,25 @@
+import { TRPCError } from "@trpc/server";
+import { createPost, getPost, InvalidCursorError, listPosts } from "@/server/posts/queries";
+import { createPostInput, listPostsInput, postByIdInput } from "../inputs";
+import { protectedProcedure, publicProcedure, router } from "../trpc";
+
+export const postRouter = router({
+  list: publicProcedure.input(listPostsInput).query(async ({ ctx, input }) => {
+    try {
+      return await listPosts(ctx.db, { ...input, viewerId: ctx.userId });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw new TRPCError({ code: "BAD_REQUEST", message: `cursor: ${error.message}` });
+      throw error;
+    }
+  }),
+
+  byId: publicProcedure.input(postByIdInput).query(async ({ ctx, input }) => {
+    const post = await getPost(ctx.db, input.id, ctx.userId);
+    if (!post) throw new TRPCError({ code: "NOT_FOUND", message: `id: post ${input.id} does not exist` });
+    return post;
+  }),
+
+  create: protectedProcedure
+    .input(createPostInput)
+    .mutation(({ ctx, input }) => createPost(ctx.db, { authorId: ctx.userId, ...input })),
+});

@@ -1,0 +1,15 @@
+import { TRPCError } from "@trpc/server";
+import { PostNotFoundError, submitRating } from "@/server/ratings/submit";
+import { submitRatingInput } from "../inputs";
+import { protectedProcedure, router } from "../trpc";
+
+export const ratingRouter = router({
+  submit: protectedProcedure.input(submitRatingInput).mutation(async ({ ctx, input }) => {
+    try {
+      return await submitRating(ctx.db, { ...input, userId: ctx.userId });
+    } catch (error) {
+      if (error instanceof PostNotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: `postId: ${error.message}` });
+      throw error;
+    }
+  }),
+});

@@ -1,0 +1,160 @@
+import { sql, type SQL } from "drizzle-orm";
+import { rows, type Db } from "@/db/client";
+import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
+import { decodeCursor, encodeCursor, type PostSort } from "./cursor";
+
+export type PostSummary = {
+  id: number;
+  title: string;
+  excerpt: string;
+  author: { id: number; name: string };
+  createdAt: string;
+  ratingCount: number;
+  score: number | null;
+  myRating: number | null;
+  analysis: TextAnalysis;
+};
+
+export type PostDetail = PostSummary & { content: string };
+
+export type PostPage = { items: PostSummary[]; nextCursor: string | null };
+
+type PostRow = {
+  id: number;
+  title: string;
+  excerpt: string;
+  content?: string;
+  author_id: number;
+  author_name: string;
+  created_at: string;
+  created_us: string;
+  rating_count: number;
+  score: number | null;
+  my_rating: number | null;
+  word_count: number;
+  avg_word_length: number;
+};
+
+function toSummary(row: PostRow): PostSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    excerpt: row.excerpt,
+    author: { id: row.author_id, name: row.author_name },
+    createdAt: row.created_at,
+    ratingCount: row.rating_count,
+    score: row.score,
+    myRating: row.my_rating,
+    analysis: { wordCount: row.word_count, avgWordLength: row.avg_word_length },
+  };
+}
+
+// The viewer's own rating as a scalar subquery: on PGlite a LEFT JOIN here was planned as a
+// full scan of ratings, the subquery is one primary-key probe per row of the page.
+function postColumns(viewerId: number | null): SQL {
+  const myRating =
+    viewerId === null
+      ? sql`null::int`
+      : sql`(select r.score::int from ratings r where r.post_id = p.id and r.user_id = ${viewerId})`;
+  return sql`p.id, p.title, p.excerpt, p.author_id, u.name as author_name,
+    to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+    ((extract(epoch from p.created_at) * 1000000)::bigint)::text as created_us,
+    p.rating_count, p.score, ${myRating} as my_rating, p.word_count, p.avg_word_length`;
+}
+
+const ORDER: Record<PostSort, SQL> = {
+  newest: sql`p.created_at desc, p.id desc`,
+  top: sql`coalesce(p.score, -1) desc, p.id desc`,
+  most_rated: sql`p.rating_count desc, p.id desc`,
+};
+
+function keysetAfter(sort: PostSort, key: string, id: number): SQL {
+  switch (sort) {
+    case "newest":
+      return sql`(p.created_at, p.id) < (timestamptz 'epoch' + ${key}::bigint * interval '1 microsecond', ${id})`;
+    case "top":
+      return sql`(coalesce(p.score, -1), p.id) < (${key}::float8, ${id})`;
+    case "most_rated":
+      return sql`(p.rating_count, p.id) < (${key}::int, ${id})`;
+  }
+}
+
+function sortKey(sort: PostSort, row: PostRow): string {
+  switch (sort) {
+    case "newest":
+      return row.created_us;
+    case "top":
+      return String(row.score ?? -1);
+    case "most_rated":
+      return String(row.rating_count);
+  }
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super("cursor is not a valid page cursor for this sort order");
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export type ListPostsInput = {
+  viewerId: number | null;
+  limit: number;
+  sort: PostSort;
+  cursor?: string | null;
+  q?: string | null;
+};
+
+export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage> {
+  const conditions: SQL[] = [];
+  if (input.cursor) {
+    const cursor = decodeCursor(input.cursor, input.sort);
+    if (!cursor) throw new InvalidCursorError();
+    conditions.push(keysetAfter(input.sort, cursor.key, cursor.id));
+  }
+  const q = input.q?.trim();
+  if (q) conditions.push(sql`p.title ilike ${`%${escapeLike(q)}%`}`);
+  const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+  const found = await rows<PostRow>(
+    db,
+    sql`select ${postColumns(input.viewerId)}
+        from posts p join users u on u.id = p.author_id
+        ${where}
+        order by ${ORDER[input.sort]}
+        limit ${input.limit + 1}`,
+  );
+  const page = found.slice(0, input.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    found.length > input.limit && last ? encodeCursor({ sort: input.sort, key: sortKey(input.sort, last), id: last.id }) : null;
+  return { items: page.map(toSummary), nextCursor };
+}
+
+export async function getPost(db: Db, id: number, viewerId: number | null): Promise<PostDetail | null> {
+  const [row] = await rows<PostRow>(
+    db,
+    sql`select ${postColumns(viewerId)}, p.content
+        from posts p join users u on u.id = p.author_id
+        where p.id = ${id}`,
+  );
+  return row ? { ...toSummary(row), content: row.content ?? "" } : null;
+}
+
+export type NewPost = { authorId: number; title: string; content: string };
+
+export async function createPost(db: Db, input: NewPost): Promise<PostDetail> {
+  const analysis = analyzeText(input.content);
+  const [created] = await rows<{ id: number }>(
+    db,
+    sql`insert into posts (author_id, title, content, excerpt, word_count, avg_word_length)
+        values (${input.authorId}, ${input.title}, ${input.content}, ${makeExcerpt(input.content)},
+                ${analysis.wordCount}, ${analysis.avgWordLength})
+        returning id`,
+  );
+  const post = created && (await getPost(db, created.id, input.authorId));
+  if (!post) throw new Error("post vanished right after it was created");
+  return post;
+}
