@@ -16,7 +16,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       ...databases.map((driver) => ({
-        extends: true,
+        extends: true as const,
         test: {
           name: driver,
           include: ["tests/integration/**/*.test.ts"],

@@ -44,7 +44,8 @@ export async function openPglite(dir?: string): Promise<DbHandle> {
 }
 
 export function pgliteDir(): string {
-  return path.resolve(process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"));
+  // Ignored by Turbopack's file tracing: the data directory is never part of a deployment.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"));
 }
 
 /** Chooses the driver from the environment: DATABASE_URL → postgres.js, otherwise embedded PGlite. */

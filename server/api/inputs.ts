@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { POST_SORTS } from "@/server/posts/cursor";
-import { MAX_SCORE, MIN_SCORE } from "@/server/ratings/submit";
+import { MAX_SCORE, MIN_SCORE } from "@/server/ratings/scale";
 
 const MAX_INT4 = 2_147_483_647;
 

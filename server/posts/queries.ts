@@ -145,16 +145,22 @@ export async function getPost(db: Db, id: number, viewerId: number | null): Prom
 
 export type NewPost = { authorId: number; title: string; content: string };
 
+/** Everything stored for a new post besides its id and aggregates. */
+export type PostRecord = NewPost & { excerpt: string } & TextAnalysis;
+
+export function buildPostRecord(input: NewPost): PostRecord {
+  return { ...input, excerpt: makeExcerpt(input.content), ...analyzeText(input.content) };
+}
+
 export async function createPost(db: Db, input: NewPost): Promise<PostDetail> {
-  const analysis = analyzeText(input.content);
+  const post = buildPostRecord(input);
   const [created] = await rows<{ id: number }>(
     db,
     sql`insert into posts (author_id, title, content, excerpt, word_count, avg_word_length)
-        values (${input.authorId}, ${input.title}, ${input.content}, ${makeExcerpt(input.content)},
-                ${analysis.wordCount}, ${analysis.avgWordLength})
+        values (${post.authorId}, ${post.title}, ${post.content}, ${post.excerpt}, ${post.wordCount}, ${post.avgWordLength})
         returning id`,
   );
-  const post = created && (await getPost(db, created.id, input.authorId));
-  if (!post) throw new Error("post vanished right after it was created");
-  return post;
+  const stored = created && (await getPost(db, created.id, input.authorId));
+  if (!stored) throw new Error("post vanished right after it was created");
+  return stored;
 }

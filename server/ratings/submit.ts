@@ -2,9 +2,6 @@ import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
 
-export const MIN_SCORE = 0;
-export const MAX_SCORE = 5;
-
 export type RatingResult = {
   postId: number;
   myRating: number;

@@ -1,0 +1,5 @@
+import { ListSkeleton } from "@/components/post-list";
+
+export default function Loading() {
+  return <ListSkeleton />;
+}

@@ -1,0 +1,30 @@
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+import { Providers } from "@/components/providers";
+import { SiteHeader } from "@/components/site-header";
+import { getSession } from "@/server/api/rsc";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "steadystar",
+  description: "Rate posts from 0 to 5 stars, with scores that hold steady under pile-ons.",
+};
+
+// Every page depends on the visitor's session and on live scores: nothing is prerendered.
+export const dynamic = "force-dynamic";
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const session = await getSession();
+  return (
+    <html lang="en">
+      <body>
+        <Providers session={session}>
+          <SiteHeader />
+          <main>{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

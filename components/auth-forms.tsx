@@ -1,0 +1,113 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { z } from "zod";
+import { registerInput } from "@/server/api/inputs";
+import { Field } from "./field";
+import { useTRPC } from "./trpc";
+import { useFormErrors } from "./use-form-errors";
+
+const signInInput = z.object({
+  email: z.string().trim().min(1, "enter your email"),
+  password: z.string().min(1, "enter your password"),
+});
+
+/** Only same-site paths are followed after sign-in, never an absolute URL from the query string. */
+export function safeCallback(raw: string | null | undefined): string {
+  return raw && raw.startsWith("/") && !raw.startsWith("//") ? raw : "/";
+}
+
+async function signInWith(email: string, password: string): Promise<boolean> {
+  const result = await signIn("credentials", { email, password, redirect: false });
+  return Boolean(result?.ok && !result.error);
+}
+
+export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
+  const router = useRouter();
+  const { fieldErrors, formError, setFormError, validate } = useFormErrors();
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const values = validate(signInInput, Object.fromEntries(new FormData(event.currentTarget)));
+    if (!values) return;
+    setPending(true);
+    const ok = await signInWith(values.email, values.password).catch(() => false);
+    setPending(false);
+    if (!ok) return setFormError("Email or password is incorrect.");
+    router.push(safeCallback(callbackUrl));
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="form">
+      <Field label="Email" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fieldErrors.password} />
+      {formError && (
+        <p className="error" role="alert">
+          {formError}
+        </p>
+      )}
+      <button type="submit" disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+      <p className="hint">
+        No account? <Link href="/register">Register</Link>
+      </p>
+    </form>
+  );
+}
+
+export function RegisterForm() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const { fieldErrors, formError, setFormError, validate, fromServer } = useFormErrors();
+  const register = useMutation(trpc.user.register.mutationOptions());
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const values = validate(registerInput, Object.fromEntries(new FormData(event.currentTarget)));
+    if (!values) return;
+    try {
+      await register.mutateAsync(values);
+    } catch (error) {
+      return fromServer(error);
+    }
+    if (!(await signInWith(values.email, values.password).catch(() => false))) {
+      return setFormError("Your account was created, but signing in failed. Try signing in.");
+    }
+    router.push("/");
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="form">
+      <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={254} error={fieldErrors.email} />
+      <Field label="Name" name="name" autoComplete="nickname" required maxLength={80} error={fieldErrors.name} />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        maxLength={200}
+        error={fieldErrors.password}
+      />
+      {formError && (
+        <p className="error" role="alert">
+          {formError}
+        </p>
+      )}
+      <button type="submit" disabled={register.isPending}>
+        {register.isPending ? "Creating account…" : "Create account"}
+      </button>
+      <p className="hint">
+        Have an account? <Link href="/signin">Sign in</Link>
+      </p>
+    </form>
+  );
+}

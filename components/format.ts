@@ -1,0 +1,21 @@
+const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+
+/** "No ratings", "1 rating", "1.2k ratings". */
+export function formatRatingCount(count: number): string {
+  if (count === 0) return "No ratings";
+  return `${compact.format(count).toLowerCase()} ${count === 1 ? "rating" : "ratings"}`;
+}
+
+/** One decimal, or null when nobody has rated (never a fake 0 or 2.5). */
+export function formatScore(score: number | null): string | null {
+  return score === null ? null : score.toFixed(1);
+}
+
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleDateString("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+}
+
+/** Minutes at 230 words a minute, at least one. */
+export function readingMinutes(wordCount: number): number {
+  return Math.max(1, Math.round(wordCount / 230));
+}

@@ -1,0 +1,76 @@
+"use client";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import type { PostSort } from "@/server/posts/cursor";
+import { PAGE_SIZE } from "./list-params";
+import { PostCard } from "./post-card";
+import { useTRPC } from "./trpc";
+
+export function PostList({ sort, q }: { sort: PostSort; q?: string }) {
+  const trpc = useTRPC();
+  const list = useInfiniteQuery(
+    trpc.post.list.infiniteQueryOptions({ sort, q, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }),
+  );
+
+  if (list.isPending) return <ListSkeleton />;
+  if (list.isError) {
+    return (
+      <div className="empty" role="alert">
+        <p>The posts could not be loaded: {list.error.message}</p>
+        <button type="button" onClick={() => list.refetch()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  const posts = list.data.pages.flatMap((page) => page.items);
+  if (posts.length === 0) {
+    return (
+      <div className="empty">
+        {q ? (
+          <p>No post title matches “{q}”.</p>
+        ) : (
+          <p>
+            No posts yet — <Link href="/posts/new">create the first</Link>.
+          </p>
+        )}
+      </div>
+    );
+  }
+  return (
+    <>
+      <ol className="post-list">
+        {posts.map((post) => (
+          <li key={post.id}>
+            <PostCard post={post} />
+          </li>
+        ))}
+      </ol>
+      <div className="more">
+        {list.hasNextPage ? (
+          <button type="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+            {list.isFetchingNextPage ? "Loading…" : "Load more"}
+          </button>
+        ) : (
+          <p className="hint">That’s all {posts.length} posts.</p>
+        )}
+      </div>
+    </>
+  );
+}
+
+export function ListSkeleton() {
+  return (
+    <ol className="post-list" aria-busy="true" aria-label="Loading posts">
+      {Array.from({ length: 4 }, (_, i) => (
+        <li key={i}>
+          <div className="card skeleton">
+            <div className="bar wide" />
+            <div className="bar" />
+            <div className="bar wide" />
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}

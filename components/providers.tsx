@@ -1,0 +1,37 @@
+"use client";
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import type { Session } from "next-auth";
+import { SessionProvider } from "next-auth/react";
+import { useState, type ReactNode } from "react";
+import type { AppRouter } from "@/server/api/root";
+import { makeQueryClient } from "./query-client";
+import { TRPCProvider } from "./trpc";
+
+let browserQueryClient: QueryClient | undefined;
+
+// One client per browser tab, but a fresh one per server render so users never share a cache.
+function getQueryClient(): QueryClient {
+  if (typeof window === "undefined") return makeQueryClient();
+  browserQueryClient ??= makeQueryClient();
+  return browserQueryClient;
+}
+
+function trpcUrl(): string {
+  if (typeof window !== "undefined") return "/api/trpc";
+  return `http://127.0.0.1:${process.env.PORT ?? 3000}/api/trpc`;
+}
+
+export function Providers({ children, session }: { children: ReactNode; session: Session | null }) {
+  const queryClient = getQueryClient();
+  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: trpcUrl() })] }));
+  return (
+    <SessionProvider session={session}>
+      <QueryClientProvider client={queryClient}>
+        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+          {children}
+        </TRPCProvider>
+      </QueryClientProvider>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,85 @@
+"use client";
+import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { TRPCClientError } from "@trpc/client";
+import { useSession } from "next-auth/react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useState } from "react";
+import type { PostPage, PostSummary } from "@/server/posts/queries";
+import { StarRating } from "./star-rating";
+import { useTRPC } from "./trpc";
+
+type RatedFields = Pick<PostSummary, "id" | "myRating" | "ratingCount" | "score">;
+
+function explain(error: unknown): string {
+  if (error instanceof TRPCClientError) {
+    const status = (error.data as { httpStatus?: number } | undefined)?.httpStatus;
+    if (status === 401) return "Your session has ended. Sign in again to rate.";
+    if (status === 429) return error.message || "Too many ratings. Try again in a moment.";
+    if (status === 403) return error.message || "This post is not accepting ratings.";
+    if (status === 404) return "This post no longer exists.";
+    if (status === undefined) return "Network error: your rating was not saved. Check your connection and try again.";
+    return error.message;
+  }
+  return "Your rating was not saved. Try again.";
+}
+
+/** The star control of one post, with an optimistic update of every cached copy of that post. */
+export function RatingControl({ post }: { post: RatedFields }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { status } = useSession();
+  const pathname = usePathname();
+  const [error, setError] = useState<string | null>(null);
+
+  function patchCaches(update: (p: RatedFields) => Partial<RatedFields>) {
+    queryClient.setQueriesData<InfiniteData<PostPage>>(trpc.post.list.pathFilter(), (data) =>
+      data
+        ? { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((p) => (p.id === post.id ? { ...p, ...update(p) } : p)) })) }
+        : data,
+    );
+    queryClient.setQueryData(trpc.post.byId.queryKey({ id: post.id }), (p) => (p ? { ...p, ...update(p) } : p));
+  }
+
+  const rate = useMutation(
+    trpc.rating.submit.mutationOptions({
+      onMutate: async ({ score }) => {
+        setError(null);
+        await queryClient.cancelQueries(trpc.post.pathFilter());
+        const previous = { myRating: post.myRating, ratingCount: post.ratingCount, score: post.score };
+        patchCaches((p) => ({ myRating: score, ratingCount: p.myRating === null ? p.ratingCount + 1 : p.ratingCount }));
+        return previous;
+      },
+      onError: (err, _input, previous) => {
+        if (previous) patchCaches(() => previous);
+        setError(explain(err));
+      },
+      onSuccess: (result) => {
+        patchCaches(() => ({ myRating: result.myRating, ratingCount: result.ratingCount, score: result.score }));
+      },
+    }),
+  );
+
+  if (status !== "authenticated") {
+    return (
+      <div className="rating">
+        <StarRating value={null} onRate={() => {}} disabled label="Rating (sign in to rate)" />
+        <p className="hint">
+          <Link href={`/signin?callbackUrl=${encodeURIComponent(pathname)}`}>Sign in to rate</Link>
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="rating">
+      <StarRating value={post.myRating} onRate={(score) => rate.mutate({ postId: post.id, score })} label="Your rating" />
+      {post.myRating !== null && !error && <p className="hint">You rated {post.myRating}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
