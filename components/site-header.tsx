@@ -1,9 +1,19 @@
 "use client";
 import Link from "next/link";
 import { signOut, useSession } from "next-auth/react";
+import { useRouter } from "next/navigation";
 
 export function SiteHeader() {
   const { data: session, status } = useSession();
+  const router = useRouter();
+
+  // No full reload: the session clears in place and server components re-render without it.
+  async function onSignOut() {
+    await signOut({ redirect: false });
+    router.push("/");
+    router.refresh();
+  }
+
   return (
     <header className="site-header">
       <Link href="/" className="brand">
@@ -16,7 +26,7 @@ export function SiteHeader() {
               New post
             </Link>
             <span className="who">{session.user.name}</span>
-            <button type="button" className="link" onClick={() => signOut({ callbackUrl: "/" })}>
+            <button type="button" className="link" onClick={onSignOut}>
               Sign out
             </button>
           </>

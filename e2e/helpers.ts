@@ -1,0 +1,34 @@
+import { expect, type Page } from "@playwright/test";
+
+let counter = 0;
+
+/** Registers a brand-new account through the form; the app signs it in straight away. */
+export async function registerNewUser(page: Page): Promise<{ email: string; password: string; name: string }> {
+  counter += 1;
+  const id = `${Date.now().toString(36)}${counter}`;
+  const user = { email: `e2e-${id}@example.test`, password: "e2e-password-1", name: `Tester ${id}` };
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  return user;
+}
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+export function firstCard(page: Page) {
+  return page.getByRole("article").first();
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+export const baseURL = `http://127.0.0.1:${port}`;
+
+// Against E2E_DATABASE_URL when given (CI: the machine's Postgres), otherwise a fresh embedded
+// PGlite directory. The env var is set once here so worker processes, which re-read this file,
+// agree with the server on the same directory.
+process.env.E2E_PGLITE_DIR ??= mkdtempSync(path.join(tmpdir(), "steadystar-e2e-"));
+const database: Record<string, string> = process.env.E2E_DATABASE_URL
+  ? { DATABASE_URL: process.env.E2E_DATABASE_URL }
+  : { PGLITE_DIR: process.env.E2E_PGLITE_DIR };
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  outputDir: "test-results/e2e",
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: chromiumPath,
+          // Debian's Chromium as root needs --no-sandbox; the rest keep it off the (closed) network.
+          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `npm run db:migrate && npm run db:seed -- --users 12 --posts 45 --ratings 300 && npx next start -p ${port} -H 127.0.0.1`,
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      ...database,
+      NEXTAUTH_SECRET: "e2e-secret-not-for-production-use-0123456789",
+      NEXTAUTH_URL: baseURL,
+      PORT: String(port),
+    },
+  },
+});

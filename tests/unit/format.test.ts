@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { formatRatingCount, formatScore, readingMinutes } from "@/components/format";
+
+describe("display formatting", () => {
+  it.each([
+    [0, "No ratings"],
+    [1, "1 rating"],
+    [999, "999 ratings"],
+    [1234, "1.2k ratings"],
+    [2_500_000, "2.5m ratings"],
+  ])("count %i → %s", (n, text) => expect(formatRatingCount(n)).toBe(text));
+
+  it("shows no score rather than a fake one for an unrated post", () => {
+    expect(formatScore(null)).toBeNull();
+    expect(formatScore(0)).toBe("0.0");
+    expect(formatScore(3.456)).toBe("3.5");
+  });
+
+  it("rounds reading time to whole minutes, at least one", () => {
+    expect(readingMinutes(0)).toBe(1);
+    expect(readingMinutes(1000)).toBe(4);
+  });
+});
