@@ -40,12 +40,18 @@ export const posts = pgTable(
     wordCount: integer("word_count").notNull(),
     avgWordLength: doublePrecision("avg_word_length").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    // Folded aggregates: maintained by the rating engine, never computed per request.
+    // Folded aggregates, maintained by the rating engine's fold, never computed per request:
+    // the count and star sum of the ratings in rating_windows, and the policy's displayed score.
     ratingCount: integer("rating_count").notNull().default(0),
     ratingSum: bigint("rating_sum", { mode: "number" }).notNull().default(0),
     score: doublePrecision("score"),
+    // The engine state after the post's last window (JSON text, kept verbatim so it resumes bit for bit).
+    scoreState: text("score_state"),
+    // Earliest window whose histogram changed since the score was last computed; null when current.
+    rescoreFrom: timestamp("rescore_from", { withTimezone: true }),
   },
   (t) => [
+    index("posts_rescore_idx").on(t.id).where(sql`${t.rescoreFrom} is not null`),
     index("posts_newest_idx").on(t.createdAt.desc(), t.id.desc()),
     index("posts_top_idx").on(sql`coalesce(${t.score}, -1) desc`, t.id.desc()),
     index("posts_most_rated_idx").on(t.ratingCount.desc(), t.id.desc()),
@@ -65,15 +71,63 @@ export const ratings = pgTable(
     // The score this row held before its last change, written by the upsert itself so the
     // statement can return it exactly even under concurrent submits by the same user.
     previousScore: smallint("previous_score"),
+    previousUpdatedAt: timestamp("previous_updated_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    // What rating_windows currently counts for this row: its score and last-update time as of the
+    // last fold (null: never folded). The row is pending while these differ from score/updated_at.
+    foldedScore: smallint("folded_score"),
+    foldedAt: timestamp("folded_at", { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.postId, t.userId] }),
     index("ratings_user_idx").on(t.userId),
+    index("ratings_pending_idx")
+      .on(t.postId, t.userId)
+      .where(sql`${t.foldedAt} is distinct from ${t.updatedAt} or ${t.foldedScore} is distinct from ${t.score}`),
+    index("ratings_unfolded_idx").on(t.postId).where(sql`${t.foldedScore} is null`),
     check("ratings_score_range", sql`${t.score} between 0 and 5`),
   ],
 );
+
+/**
+ * The current ratings partitioned by the UTC-aligned window of their last update, as a histogram
+ * of the six stars. A pure function of `ratings` (see the nightly correction), plus the scoring
+ * engine's state after each window so a post can be re-scored from its first changed window.
+ */
+export const ratingWindows = pgTable(
+  "rating_windows",
+  {
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    c0: integer("c0").notNull().default(0),
+    c1: integer("c1").notNull().default(0),
+    c2: integer("c2").notNull().default(0),
+    c3: integer("c3").notNull().default(0),
+    c4: integer("c4").notNull().default(0),
+    c5: integer("c5").notNull().default(0),
+    state: text("state"),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.windowStart] })],
+);
+
+/** One row per nightly correction run: what it checked, the drift it found, what it repaired. */
+export const correctionReports = pgTable("correction_reports", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }).notNull(),
+  policy: text("policy").notNull(),
+  windowSeconds: integer("window_seconds").notNull(),
+  postsChecked: integer("posts_checked").notNull(),
+  postsDrifted: integer("posts_drifted").notNull(),
+  windowsRepaired: integer("windows_repaired").notNull(),
+  ratingsRemarked: integer("ratings_remarked").notNull(),
+  maxScoreDifference: doublePrecision("max_score_difference").notNull(),
+  maxCountDifference: integer("max_count_difference").notNull(),
+  durationMs: integer("duration_ms").notNull(),
+});
 
 export type User = typeof users.$inferSelect;
 export type Post = typeof posts.$inferSelect;

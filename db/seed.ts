@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { hashPassword } from "@/server/users/accounts";
 import { buildPostRecord } from "@/server/posts/queries";
-import { recomputeAllAggregates } from "@/server/ratings/recompute";
+import { engineConfig } from "@/server/ratings/config";
+import { runFold } from "@/server/ratings/fold";
 import { openFromEnv, rows, type Db } from "./client";
 
 const WORDS =
@@ -101,7 +102,7 @@ async function main() {
     await time(`users (${users})`, () => seedUsers(handle.db, users, tag));
     await time(`posts (${posts})`, () => seedPosts(handle.db, posts, tag));
     await time(`ratings (${ratings})`, () => seedRatings(handle.db, ratings, tag));
-    await time("aggregates", () => recomputeAllAggregates(handle.db));
+    await time("fold into windows and score", () => runFold(handle.db, engineConfig()));
     console.log(`demo users sign in as demo1-${tag}@steadystar.test … with password "${DEMO_PASSWORD}"`);
   } finally {
     await handle.close();

@@ -2,6 +2,9 @@ import { sql, type SQL } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
 import { decodeCursor, encodeCursor, type PostSort } from "./cursor";
+import { summarize, type EngineState } from "@/server/ratings/scoring/engine";
+import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
+import type { Steadiness } from "@/server/ratings/scoring/policy";
 
 export type PostSummary = {
   id: number;
@@ -15,7 +18,15 @@ export type PostSummary = {
   analysis: TextAnalysis;
 };
 
-export type PostDetail = PostSummary & { content: string };
+export type PostDetail = PostSummary & {
+  content: string;
+  /** How many ratings of each star value (0–5) the score is built from. */
+  histogram: Histogram;
+  /** Displayed score with every rating at full weight, for the "include all ratings" view. */
+  scoreAllIncluded: number | null;
+  /** Present when recent ratings are being counted at reduced weight. */
+  steadiness: Steadiness | null;
+};
 
 export type PostPage = { items: PostSummary[]; nextCursor: string | null };
 
@@ -29,7 +40,9 @@ type PostRow = {
   created_at: string;
   created_us: string;
   rating_count: number;
+  live_count: number;
   score: number | null;
+  score_state?: string | null;
   my_rating: number | null;
   word_count: number;
   avg_word_length: number;
@@ -42,7 +55,8 @@ function toSummary(row: PostRow): PostSummary {
     excerpt: row.excerpt,
     author: { id: row.author_id, name: row.author_name },
     createdAt: row.created_at,
-    ratingCount: row.rating_count,
+    // Live: folded ratings plus new ones the next fold will count; the score moves at that fold.
+    ratingCount: row.live_count,
     score: row.score,
     myRating: row.my_rating,
     analysis: { wordCount: row.word_count, avgWordLength: row.avg_word_length },
@@ -59,6 +73,7 @@ function postColumns(viewerId: number | null): SQL {
   return sql`p.id, p.title, p.excerpt, p.author_id, u.name as author_name,
     to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
     ((extract(epoch from p.created_at) * 1000000)::bigint)::text as created_us,
+    p.rating_count + (select count(*)::int from ratings n where n.post_id = p.id and n.folded_score is null) as live_count,
     p.rating_count, p.score, ${myRating} as my_rating, p.word_count, p.avg_word_length`;
 }
 
@@ -136,11 +151,19 @@ export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage
 export async function getPost(db: Db, id: number, viewerId: number | null): Promise<PostDetail | null> {
   const [row] = await rows<PostRow>(
     db,
-    sql`select ${postColumns(viewerId)}, p.content
+    sql`select ${postColumns(viewerId)}, p.content, p.score_state
         from posts p join users u on u.id = p.author_id
         where p.id = ${id}`,
   );
-  return row ? { ...toSummary(row), content: row.content ?? "" } : null;
+  if (!row) return null;
+  const summary = row.score_state ? summarize(JSON.parse(row.score_state) as EngineState) : null;
+  return {
+    ...toSummary(row),
+    content: row.content ?? "",
+    histogram: summary?.histogram ?? emptyHistogram(),
+    scoreAllIncluded: summary?.scoreAllIncluded ?? null,
+    steadiness: summary?.steadiness ?? null,
+  };
 }
 
 export type NewPost = { authorId: number; title: string; content: string };

@@ -1,14 +1,20 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
 
 export type RatingResult = {
   postId: number;
   myRating: number;
+  /** Live count: ratings already folded plus new ones not folded yet, including this one. */
   ratingCount: number;
+  /** The displayed score as of the last fold (it moves when the next fold runs). */
   score: number | null;
   /** False when the user re-submitted the score they already had: nothing was written. */
   changed: boolean;
+  /** When this submit wrote the rating (null when it changed nothing). */
+  updatedAt: string | null;
+  /** What this submit replaced, exactly: null for a first rating or an unchanged re-submit. */
+  previous: { score: number; updatedAt: string } | null;
 };
 
 export class PostNotFoundError extends Error {
@@ -17,53 +23,69 @@ export class PostNotFoundError extends Error {
   }
 }
 
+/** A timestamp as ISO 8601 text with all six fractional digits, so it compares exactly. */
+function isoMicros(column: SQL): SQL {
+  return sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+type SubmitRow = {
+  changed: boolean;
+  previous_score: number | null;
+  previous_updated_at: string | null;
+  updated_at: string | null;
+  live_count: number;
+  score: number | null;
+};
+
 /**
- * Stores a user's rating of a post, replacing any earlier one, in one statement.
- * The upsert copies the old score into previous_score before overwriting it, so RETURNING
- * reports exactly what this statement replaced even when the same user submits concurrently
- * (the conflicting row is locked and re-checked). The post's aggregates move by that exact delta.
+ * Stores a user's rating of a post, replacing any earlier one, in ONE statement that touches only
+ * the user's own ratings row (no post aggregate is written on this path; the fold does that).
+ * The upsert copies the old score and update time into previous_* before overwriting them, so
+ * RETURNING reports exactly what this statement replaced, also when the same user submits
+ * concurrently (the conflicting row is locked and re-checked). Re-submitting the same score matches
+ * the WHERE of DO UPDATE, so nothing is written.
  */
 export async function submitRating(db: Db, input: { postId: number; userId: number; score: number }): Promise<RatingResult> {
-  let result: { rating_count: number; score: number | null }[];
+  let result: SubmitRow[];
   try {
-    result = await rows(
+    result = await rows<SubmitRow>(
       db,
-      sql`with upsert as (
-            insert into ratings as r (post_id, user_id, score)
-            values (${input.postId}, ${input.userId}, ${input.score})
+      sql`with up as (
+            insert into ratings as r (post_id, user_id, score, created_at, updated_at)
+            values (${input.postId}, ${input.userId}, ${input.score}, now(), clock_timestamp())
             on conflict (post_id, user_id) do update
-              set previous_score = r.score, score = excluded.score, updated_at = now()
+              set previous_score = r.score, previous_updated_at = r.updated_at,
+                  score = excluded.score, updated_at = excluded.updated_at
               where r.score <> excluded.score
-            returning r.previous_score, r.score
-          ),
-          delta as (
-            select case when previous_score is null then 1 else 0 end as added,
-                   score - coalesce(previous_score, 0) as sum_change
-            from upsert
+            returning r.previous_score, r.previous_updated_at, r.updated_at
           )
-          update posts p set
-            rating_count = p.rating_count + d.added,
-            rating_sum = p.rating_sum + d.sum_change,
-            -- nullif: under concurrency the SET list is first computed from the snapshot's row
-            -- version and only then re-computed on the latest one, so the stale pass must not throw.
-            score = (p.rating_sum + d.sum_change)::float8 / nullif(p.rating_count + d.added, 0)
-          from delta d
-          where p.id = ${input.postId}
-          returning p.rating_count, p.score`,
+          select exists (select 1 from up) as changed,
+                 (select previous_score::int from up) as previous_score,
+                 (select ${isoMicros(sql`previous_updated_at`)} from up) as previous_updated_at,
+                 (select ${isoMicros(sql`updated_at`)} from up) as updated_at,
+                 -- This statement's snapshot cannot see its own insert: count it explicitly.
+                 p.rating_count
+                   + (select count(*)::int from ratings u where u.post_id = p.id and u.folded_score is null)
+                   + (select count(*)::int from up where previous_score is null) as live_count,
+                 p.score
+          from posts p where p.id = ${input.postId}`,
     );
   } catch (error) {
     if (pgErrorCode(error) === FOREIGN_KEY_VIOLATION) throw new PostNotFoundError(input.postId);
     throw error;
   }
-  const [updated] = result;
-  if (updated) {
-    return { postId: input.postId, myRating: input.score, ratingCount: updated.rating_count, score: updated.score, changed: true };
-  }
-  // Same score as before: the upsert's WHERE skipped the row and nothing was written.
-  const [current] = await rows<{ rating_count: number; score: number | null }>(
-    db,
-    sql`select rating_count, score from posts where id = ${input.postId}`,
-  );
-  if (!current) throw new PostNotFoundError(input.postId);
-  return { postId: input.postId, myRating: input.score, ratingCount: current.rating_count, score: current.score, changed: false };
+  const [row] = result;
+  if (!row) throw new PostNotFoundError(input.postId);
+  return {
+    postId: input.postId,
+    myRating: input.score,
+    ratingCount: row.live_count,
+    score: row.score,
+    changed: row.changed,
+    updatedAt: row.updated_at,
+    previous:
+      row.previous_score !== null && row.previous_updated_at !== null
+        ? { score: row.previous_score, updatedAt: row.previous_updated_at }
+        : null,
+  };
 }

@@ -5,7 +5,7 @@ import type { DbHandle } from "@/db/client";
 import { createTrpcHandler } from "@/server/api/http";
 import { authSecret } from "@/server/env";
 import { openTestDb } from "../support/db";
-import { makePost, makeUser, snapshot } from "../support/fixtures";
+import { fold, makePost, makeUser, snapshot } from "../support/fixtures";
 
 let handle: DbHandle;
 let handler: (req: NextRequest) => Promise<Response>;
@@ -47,6 +47,7 @@ describe("tRPC over HTTP", () => {
     const rated = await call("rating.submit", { body: { postId, score: 4 }, cookie });
     expect(rated.status).toBe(200);
     expect(rated.json.result?.data).toMatchObject({ myRating: 4, ratingCount: 1 });
+    await fold(db);
     const read = await call("post.byId", { query: { id: postId }, cookie });
     expect(read.json.result?.data).toMatchObject({ myRating: 4, ratingCount: 1, score: 4 });
     const anonymous = await call("post.byId", { query: { id: postId } });

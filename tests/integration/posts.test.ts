@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows, type DbHandle } from "@/db/client";
 import { openTestDb } from "../support/db";
-import { callerFor, makePost, makeUser, makeUsers, snapshot } from "../support/fixtures";
+import { callerFor, fold, makePost, makeUser, makeUsers, snapshot } from "../support/fixtures";
 
 let handle: DbHandle;
 beforeAll(async () => {
@@ -78,6 +78,7 @@ describe("post.list and post.byId", () => {
     expect(await callerFor(db, null).post.byId({ id: postId })).toMatchObject({ ratingCount: 0, score: null, myRating: null });
 
     await callerFor(db, rater!).rating.submit({ postId, score: 2 });
+    await fold(db);
     const find = async (viewer: number | null) =>
       (await callerFor(db, viewer).post.list({ q: "unrated then rated" })).items.find((p) => p.id === postId);
     expect(await find(null)).toMatchObject({ ratingCount: 1, score: 2, myRating: null });
@@ -167,6 +168,7 @@ describe("pagination", () => {
     for (const [i, postId] of ids.entries()) {
       for (let r = 0; r < i % 4; r++) await callerFor(db, raters[r]!).rating.submit({ postId, score: (i + r) % 6 });
     }
+    await fold(db);
     const [{ total } = { total: 0 }] = await rows<{ total: number }>(db, sql`select count(*)::int as total from posts`);
     for (const sort of ["top", "most_rated"] as const) {
       const seen = await collectAll(sort, 2);

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { openTestDb } from "../support/db";
-import { callerFor, countRatings, makePost, makeUser, makeUsers, snapshot } from "../support/fixtures";
+import { callerFor, countRatings, fold, makePost, makeUser, makeUsers, snapshot } from "../support/fixtures";
 
 let handle: DbHandle;
 beforeAll(async () => {
@@ -21,12 +21,14 @@ describe("rating.submit", () => {
     const api = callerFor(db, rater);
 
     const first = await api.rating.submit({ postId, score: 3 });
-    expect(first).toMatchObject({ myRating: 3, ratingCount: 1, score: 3, changed: true });
+    expect(first).toMatchObject({ myRating: 3, ratingCount: 1, score: null, changed: true, previous: null });
     const second = await api.rating.submit({ postId, score: 5 });
-    expect(second).toMatchObject({ myRating: 5, ratingCount: 1, score: 5, changed: true });
+    expect(second).toMatchObject({ myRating: 5, ratingCount: 1, changed: true, previous: { score: 3 } });
+    // Own rating and live count are exact at once; the score moves when the fold runs.
+    expect(await api.post.byId({ id: postId })).toMatchObject({ ratingCount: 1, score: null, myRating: 5 });
 
-    const post = await api.post.byId({ id: postId });
-    expect(post).toMatchObject({ ratingCount: 1, score: 5, myRating: 5 });
+    await fold(db);
+    expect(await api.post.byId({ id: postId })).toMatchObject({ ratingCount: 1, score: 5, myRating: 5 });
   });
 
   it("re-submitting the same score writes nothing", async () => {
@@ -35,9 +37,10 @@ describe("rating.submit", () => {
     const postId = await makePost(db, author!);
     const api = callerFor(db, rater!);
     await api.rating.submit({ postId, score: 4 });
+    await fold(db);
     const before = await snapshot(db);
     const again = await api.rating.submit({ postId, score: 4 });
-    expect(again).toMatchObject({ myRating: 4, ratingCount: 1, score: 4, changed: false });
+    expect(again).toMatchObject({ myRating: 4, ratingCount: 1, score: 4, changed: false, previous: null });
     expect(await snapshot(db)).toBe(before);
   });
 
@@ -49,6 +52,7 @@ describe("rating.submit", () => {
     const api = callerFor(db, rater!);
     await api.rating.submit({ postId: post1, score: 1 });
     await api.rating.submit({ postId: post2, score: 4 });
+    await fold(db);
     expect(await api.post.byId({ id: post1 })).toMatchObject({ ratingCount: 1, score: 1, myRating: 1 });
     expect(await api.post.byId({ id: post2 })).toMatchObject({ ratingCount: 1, score: 4, myRating: 4 });
   });
@@ -60,7 +64,9 @@ describe("rating.submit", () => {
     const postId = await makePost(db, author);
     const scores = [0, 5, 4, 2];
     for (const [i, rater] of raters.entries()) await callerFor(db, rater).rating.submit({ postId, score: scores[i]! });
+    await fold(db);
     await callerFor(db, raters[0]!).rating.submit({ postId, score: 3 });
+    await fold(db);
     const post = await callerFor(db, null).post.byId({ id: postId });
     expect(post.ratingCount).toBe(4);
     expect(post.score).toBeCloseTo((3 + 5 + 4 + 2) / 4, 12);
@@ -73,6 +79,8 @@ describe("rating.submit", () => {
     const postId = await makePost(db, author);
     const results = await Promise.all(raters.map((rater, i) => callerFor(db, rater).rating.submit({ postId, score: i % 6 })));
     expect(results.every((r) => r.changed)).toBe(true);
+    expect((await callerFor(db, null).post.byId({ id: postId })).ratingCount).toBe(50);
+    await fold(db);
     const post = await callerFor(db, null).post.byId({ id: postId });
     expect(post.ratingCount).toBe(50);
     const expectedMean = raters.reduce((sum, _r, i) => sum + (i % 6), 0) / 50;
@@ -87,11 +95,34 @@ describe("rating.submit", () => {
     const api = callerFor(db, rater!);
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => api.rating.submit({ postId, score: i % 6 })));
     expect(await countRatings(db)).toBe(before + 1);
+    expect((await api.post.byId({ id: postId })).ratingCount).toBe(1);
+    await fold(db);
     const post = await api.post.byId({ id: postId });
     expect(post.ratingCount).toBe(1);
     // The stored rating is one of the submitted ones, and the mean agrees with it exactly.
     expect(post.score).toBe(post.myRating);
     expect(results.filter((r) => r.changed).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("returns exactly what each write replaced, even for concurrent submits by one user", async () => {
+    const { db } = handle;
+    const [author, rater] = await makeUsers(db, 2);
+    const postId = await makePost(db, author!);
+    const api = callerFor(db, rater!);
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => api.rating.submit({ postId, score: (i * 7) % 6 })));
+    const writes = results.filter((r) => r.changed);
+    // The writes were serialized on the row: following previous → new from the one insert must
+    // visit every write exactly once and end at the stored score.
+    const inserts = writes.filter((w) => w.previous === null);
+    expect(inserts).toHaveLength(1);
+    const remaining = writes.filter((w) => w.previous !== null);
+    let current = inserts[0]!;
+    while (remaining.length) {
+      const index = remaining.findIndex((w) => w.previous?.score === current.myRating && w.previous.updatedAt === current.updatedAt);
+      expect(index).toBeGreaterThanOrEqual(0);
+      current = remaining.splice(index, 1)[0]!;
+    }
+    expect((await api.post.byId({ id: postId })).myRating).toBe(current.myRating);
   });
 
   describe("bad input writes nothing", () => {

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import { createCaller } from "@/server/api/root";
 import { createPost } from "@/server/posts/queries";
+import { runFold } from "@/server/ratings/fold";
+import type { PolicyName } from "@/server/ratings/scoring/policy";
 
 let nextUser = 0;
 
@@ -44,8 +46,13 @@ export async function snapshot(db: Db): Promise<string> {
     db,
     sql`select concat_ws('|',
           (select count(*) from users), (select count(*) from posts), (select count(*) from ratings),
-          (select coalesce(sum(score * 7 + post_id * 3 + user_id), 0) from ratings),
+          (select coalesce(sum(score * 7 + post_id * 3 + user_id), 0) || ':' || coalesce(max(updated_at)::text, '') from ratings),
           (select coalesce(sum(rating_count), 0) || ':' || coalesce(sum(rating_sum), 0) from posts)) as s`,
   );
   return row?.s ?? "";
+}
+
+/** Runs the fold as the cron would, with the given policy (default: the plain mean, for exact arithmetic). */
+export async function fold(db: Db, policy: PolicyName = "mean", windowSeconds = 120) {
+  return runFold(db, { policy, windowSeconds });
 }

@@ -1,0 +1,134 @@
+import { sql } from "drizzle-orm";
+import { rows, type Db } from "@/db/client";
+import type { EngineConfig } from "./config";
+import { lockEngine } from "./engine-lock";
+import { initialState, replay, summarize, type EngineState } from "./scoring/engine";
+import type { Histogram } from "./scoring/histogram";
+import type { RatingWindow } from "./scoring/policy";
+
+type WindowRow = { post_id: number; start: number; c0: number; c1: number; c2: number; c3: number; c4: number; c5: number };
+
+export function toRatingWindow(row: WindowRow): RatingWindow {
+  return { start: Number(row.start), counts: [row.c0, row.c1, row.c2, row.c3, row.c4, row.c5] as Histogram };
+}
+
+export function parseState(text: string | null, config: EngineConfig): EngineState | null {
+  if (!text) return null;
+  const state = JSON.parse(text) as EngineState;
+  // A state written under another policy cannot be resumed: the post is replayed from its first window.
+  return state.policy === config.policy ? state : null;
+}
+
+export type ScoredPost = { postId: number; windows: { start: number; state: EngineState }[]; final: EngineState };
+
+/** Replays each post's windows from a starting state. Pure: no I/O. */
+export function scorePosts(
+  starts: Map<number, EngineState>,
+  windows: readonly WindowRow[],
+  config: EngineConfig,
+): ScoredPost[] {
+  const byPost = new Map<number, RatingWindow[]>();
+  for (const row of windows) {
+    const list = byPost.get(row.post_id) ?? [];
+    list.push(toRatingWindow(row));
+    byPost.set(row.post_id, list);
+  }
+  return [...starts.entries()].map(([postId, start]) => {
+    const list = byPost.get(postId) ?? [];
+    const states = replay(start, list, config.windowSeconds);
+    return { postId, windows: list.map((w, i) => ({ start: w.start, state: states[i]! })), final: states.at(-1) ?? start };
+  });
+}
+
+/** Writes replayed window states and each post's score, state and folded totals. */
+export async function saveScores(tx: Db, scored: readonly ScoredPost[]): Promise<void> {
+  const windowStates = scored.flatMap((post) => post.windows.map((w) => ({ p: post.postId, w: w.start, s: JSON.stringify(w.state) })));
+  if (windowStates.length) {
+    await rows(
+      tx,
+      sql`update rating_windows w set state = x.s
+          from jsonb_to_recordset(${JSON.stringify(windowStates)}::jsonb) as x(p int, w bigint, s text)
+          where w.post_id = x.p and w.window_start = to_timestamp(x.w)`,
+    );
+  }
+  const postRows = scored.map((post) => {
+    const summary = summarize(post.final);
+    return { p: post.postId, score: summary.score, state: summary.count === 0 ? null : JSON.stringify(post.final), n: summary.count, sum: summary.sum };
+  });
+  if (postRows.length) {
+    await rows(
+      tx,
+      sql`update posts p set score = x.score, score_state = x.state, rating_count = x.n, rating_sum = x.sum, rescore_from = null
+          from jsonb_to_recordset(${JSON.stringify(postRows)}::jsonb) as x(p int, score float8, state text, n int, sum bigint)
+          where p.id = x.p`,
+    );
+  }
+}
+
+const windowColumns = sql`w.post_id, extract(epoch from w.window_start)::float8 as start, w.c0, w.c1, w.c2, w.c3, w.c4, w.c5`;
+
+/**
+ * Re-scores up to `limit` posts marked by the fold, each from the state stored with the window
+ * before its first changed window (or from scratch), in one transaction.
+ */
+async function rescoreChunk(db: Db, config: EngineConfig, limit: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    await lockEngine(tx);
+    const marked = await rows<{ id: number; from_state: string | null; from_epoch: number }>(
+      tx,
+      sql`select p.id, extract(epoch from p.rescore_from)::float8 as from_epoch,
+                 (select w.state from rating_windows w
+                  where w.post_id = p.id and w.window_start < p.rescore_from
+                  order by w.window_start desc limit 1) as from_state
+          from posts p where p.rescore_from is not null
+          order by p.id limit ${limit}
+          for update of p skip locked`,
+    );
+    if (marked.length === 0) return 0;
+    const starts = new Map<number, EngineState>();
+    const fromScratch: number[] = [];
+    const resumed: { id: number; from: number }[] = [];
+    for (const post of marked) {
+      const state = parseState(post.from_state, config);
+      starts.set(post.id, state ?? initialState(config.policy));
+      if (state) resumed.push({ id: post.id, from: post.from_epoch });
+      else fromScratch.push(post.id);
+    }
+    const windows: WindowRow[] = [];
+    if (resumed.length) {
+      windows.push(
+        ...(await rows<WindowRow>(
+          tx,
+          sql`select ${windowColumns} from rating_windows w
+              join jsonb_to_recordset(${JSON.stringify(resumed)}::jsonb) as x(id int, "from" float8)
+                on w.post_id = x.id and w.window_start >= to_timestamp(x."from")
+              order by w.post_id, w.window_start`,
+        )),
+      );
+    }
+    if (fromScratch.length) {
+      windows.push(
+        ...(await rows<WindowRow>(
+          tx,
+          sql`select ${windowColumns} from rating_windows w where w.post_id in ${fromScratch} order by w.post_id, w.window_start`,
+        )),
+      );
+    }
+    await saveScores(tx, scorePosts(starts, windows, config));
+    return marked.length;
+  });
+}
+
+export async function rescorePending(
+  db: Db,
+  config: EngineConfig,
+  options: { chunkSize?: number; onProgress?: (message: string) => void } = {},
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await rescoreChunk(db, config, options.chunkSize ?? 500);
+    if (n === 0) return total;
+    total += n;
+    options.onProgress?.(`re-scored ${total} posts`);
+  }
+}

@@ -1,0 +1,35 @@
+import type { Histogram } from "./histogram";
+
+/** One window of a post: its start (Unix seconds, UTC-aligned) and the stars of the ratings in it. */
+export type RatingWindow = { start: number; counts: Histogram };
+
+export const POLICY_NAMES = ["steady", "windowed", "mean"] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+/** Why part of a post's recent ratings count at reduced weight (steady policy only). */
+export type Steadiness = {
+  /** Ratings (as weight) held aside from the displayed score. */
+  heldCount: number;
+  /** Their mean star value, and how far it lies from the displayed score. */
+  heldMean: number;
+  /** Start of the first and last window whose ratings were held, Unix seconds. */
+  heldSince: number;
+  lastHeldAt: number;
+  /** Largest window volume seen among them, as a multiple of the post's normal volume. */
+  peakVolumeRatio: number;
+};
+
+/**
+ * A scoring policy: a pure fold over a post's windows in time order. States must be plain JSON
+ * (numbers, arrays, null) so they can be stored and resumed bit for bit.
+ */
+export interface ScoringPolicy<S> {
+  readonly name: PolicyName;
+  initial(): S;
+  step(state: S, window: RatingWindow, windowSeconds: number): S;
+  /** The displayed score, or null while nothing counts yet. */
+  score(state: S): number | null;
+  /** The score with every rating included at full weight. */
+  scoreAllIncluded(state: S): number | null;
+  steadiness(state: S): Steadiness | null;
+}
