@@ -7,7 +7,7 @@ import { MIGRATIONS_DIR, openPglite, openPostgres, type DbHandle } from "@/db/cl
  * A fresh, migrated, empty database for one test file: in-memory PGlite, or a new database on
  * the TEST_DATABASE_URL server that is dropped again on close.
  */
-export async function openTestDb(): Promise<DbHandle> {
+export async function openTestDb(): Promise<DbHandle & { url?: string }> {
   if (process.env.TEST_DRIVER !== "postgres") return openPglite();
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error("TEST_DRIVER=postgres needs TEST_DATABASE_URL");
@@ -20,6 +20,7 @@ export async function openTestDb(): Promise<DbHandle> {
   await migrate(handle.db as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_DIR });
   return {
     ...handle,
+    url: url.toString(),
     async close() {
       await handle.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -1,0 +1,15 @@
+// A fold in its own process, slowed down inside each batch's transaction so a test can SIGKILL it
+// part-way. Reads DATABASE_URL or PGLITE_DIR like the app does.
+import { openFromEnv } from "@/db/client";
+import { runFold } from "@/server/ratings/fold";
+
+const handle = await openFromEnv();
+await runFold(handle.db, { policy: "steady", windowSeconds: 120 }, {
+  batchSize: 10,
+  afterBatchStatement: async (batch) => {
+    console.log(`batch ${batch.folded}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  },
+});
+console.log("finished");
+await handle.close();
