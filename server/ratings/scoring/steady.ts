@@ -1,5 +1,5 @@
 import { add, emptyHistogram, mean, scale, starSum, stdev, total, type Histogram } from "./histogram";
-import type { RatingWindow, ScoringPolicy, Steadiness } from "./policy";
+import type { ScoringPolicy, Steadiness } from "./policy";
 
 /**
  * Tuning of the steady policy. Every default is argued in docs/scoring.md and measured by
