@@ -1,0 +1,109 @@
+import { initialState, replay, summarize, type EngineState, type ScoreSummary } from "./scoring/engine";
+import { emptyHistogram, type Histogram } from "./scoring/histogram";
+import type { PolicyName, RatingWindow } from "./scoring/policy";
+
+/** One rating event of an export: a repeated user+post is an update, as in rating.submit. */
+export type RatingEvent = { t: number; user: string | number; post: string | number; score: number };
+
+export type ClosedWindow = { post: string; windowStart: number; summary: ScoreSummary };
+
+type PostTimeline = {
+  /** Window start → histogram of the ratings whose last update falls in it. */
+  windows: Map<number, Histogram>;
+  /** Window start → engine state after it (the checkpoints the server keeps in rating_windows.state). */
+  states: Map<number, EngineState>;
+  /** Earliest window changed since the post was last scored (the server's posts.rescore_from). */
+  dirtyFrom: number | null;
+  /** user → [score, window start] of the current rating. */
+  current: Map<string, [number, number]>;
+};
+
+/**
+ * The server's window and scoring semantics without a database: ratings partitioned by the window
+ * of their last update, a changed rating leaving its old window, and each post re-scored from the
+ * state stored before its first changed window — the same `replay` the fold calls.
+ */
+export class RatingSimulator {
+  private readonly posts = new Map<string, PostTimeline>();
+
+  constructor(
+    readonly policy: PolicyName,
+    readonly windowSeconds: number,
+  ) {}
+
+  windowOf(t: number): number {
+    return Math.floor(t / this.windowSeconds) * this.windowSeconds;
+  }
+
+  /** Applies one event; returns the score it replaced, if the user had rated the post before. */
+  submit(event: RatingEvent): number | null {
+    const key = String(event.post);
+    const post = this.posts.get(key) ?? { windows: new Map(), states: new Map(), dirtyFrom: null, current: new Map() };
+    this.posts.set(key, post);
+    const user = String(event.user);
+    const previous = post.current.get(user);
+    if (previous && previous[0] === event.score) return previous[0];
+    const window = this.windowOf(event.t);
+    if (previous) {
+      const old = post.windows.get(previous[1])!;
+      old[previous[0]]! -= 1;
+      if (old.every((c) => c === 0)) post.windows.delete(previous[1]);
+      this.markDirty(post, previous[1]);
+    }
+    const h = post.windows.get(window) ?? emptyHistogram();
+    h[event.score]! += 1;
+    post.windows.set(window, h);
+    this.markDirty(post, window);
+    post.current.set(user, [event.score, window]);
+    return previous ? previous[0] : null;
+  }
+
+  private markDirty(post: PostTimeline, window: number) {
+    post.dirtyFrom = post.dirtyFrom === null ? window : Math.min(post.dirtyFrom, window);
+  }
+
+  /** Re-scores a post as the fold would, and returns its summary. */
+  score(postKey: string): ScoreSummary {
+    const post = this.posts.get(postKey);
+    if (!post) return summarize(initialState(this.policy));
+    const starts = [...post.windows.keys()].sort((a, b) => a - b);
+    if (post.dirtyFrom !== null) {
+      const from = post.dirtyFrom;
+      const before = starts.filter((s) => s < from).at(-1);
+      const start = before === undefined ? initialState(this.policy) : post.states.get(before)!;
+      const todo: RatingWindow[] = starts.filter((s) => s >= from).map((s) => ({ start: s, counts: post.windows.get(s)! }));
+      for (const s of [...post.states.keys()]) if (s >= from) post.states.delete(s);
+      replay(start, todo, this.windowSeconds).forEach((state, i) => post.states.set(todo[i]!.start, state));
+      post.dirtyFrom = null;
+    }
+    const last = starts.at(-1);
+    return summarize(last === undefined ? initialState(this.policy) : post.states.get(last)!);
+  }
+
+  postKeys(): string[] {
+    return [...this.posts.keys()];
+  }
+}
+
+/**
+ * Replays events in time order and reports, at the close of every window, the score of each post
+ * that received ratings in it. Events must be sorted by t.
+ */
+export function* replayEvents(events: Iterable<RatingEvent>, policy: PolicyName, windowSeconds: number): Generator<ClosedWindow> {
+  const simulator = new RatingSimulator(policy, windowSeconds);
+  let openWindow: number | null = null;
+  let touched = new Set<string>();
+  const close = function* (): Generator<ClosedWindow> {
+    for (const post of touched) yield { post, windowStart: openWindow!, summary: simulator.score(post) };
+    touched = new Set();
+  };
+  for (const event of events) {
+    const window = simulator.windowOf(event.t);
+    if (openWindow !== null && window !== openWindow) yield* close();
+    if (openWindow !== null && window < openWindow) throw new Error(`events must be in time order (t=${event.t})`);
+    openWindow = window;
+    simulator.submit(event);
+    touched.add(String(event.post));
+  }
+  if (openWindow !== null) yield* close();
+}
