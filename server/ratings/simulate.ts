@@ -38,7 +38,7 @@ export class RatingSimulator {
   /** Applies one event; returns the score it replaced, if the user had rated the post before. */
   submit(event: RatingEvent): number | null {
     const key = String(event.post);
-    const post = this.posts.get(key) ?? { windows: new Map(), states: new Map(), dirtyFrom: null, current: new Map() };
+    const post: PostTimeline = this.posts.get(key) ?? { windows: new Map(), states: new Map(), dirtyFrom: null, current: new Map() };
     this.posts.set(key, post);
     const user = String(event.user);
     const previous = post.current.get(user);
