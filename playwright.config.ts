@@ -44,7 +44,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npm run db:migrate && npm run db:seed -- --users 12 --posts 45 --ratings 300 && npx next start -p ${port} -H 127.0.0.1`,
+    command: `npm run db:migrate && npm run db:seed -- --users 60 --posts 45 --ratings 2000 --bomb 200 && npx next start -p ${port} -H 127.0.0.1`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

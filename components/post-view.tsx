@@ -1,18 +1,25 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
 import { formatDate, readingMinutes } from "./format";
 import { RatingControl } from "./rating-control";
+import { RatingHistogram } from "./rating-histogram";
 import { ScoreBadge } from "./score-badge";
+import { ScoreChart } from "./score-chart";
+import { SteadinessBanner } from "./steadiness-banner";
 import { useTRPC } from "./trpc";
 
 export function PostView({ id }: { id: number }) {
   const trpc = useTRPC();
+  const [showAll, setShowAll] = useState(false);
   const { data: post, isPending, isError, error } = useQuery(trpc.post.byId.queryOptions({ id }));
+  const history = useQuery(trpc.post.history.queryOptions({ id, hours: 24 }));
   if (isPending) return <div className="card skeleton" aria-busy="true" />;
   if (isError) return <p role="alert">This post could not be loaded: {error.message}</p>;
 
   const { wordCount, avgWordLength } = post.analysis;
+  const shownScore = showAll && post.steadiness ? post.scoreAllIncluded : post.score;
   return (
     <article className="post">
       <p>
@@ -23,9 +30,18 @@ export function PostView({ id }: { id: number }) {
         by {post.author.name} · <time dateTime={post.createdAt}>{formatDate(post.createdAt)}</time>
       </p>
       <section className="panel" aria-label="Rating">
-        <ScoreBadge score={post.score} ratingCount={post.ratingCount} />
+        <ScoreBadge score={shownScore} ratingCount={post.ratingCount} />
         <RatingControl post={post} />
       </section>
+      {post.steadiness && (
+        <SteadinessBanner
+          steadiness={post.steadiness}
+          score={post.score}
+          scoreAllIncluded={post.scoreAllIncluded}
+          showAll={showAll}
+          onToggle={() => setShowAll((v) => !v)}
+        />
+      )}
       <div className="content">{post.content}</div>
       <section className="panel analysis" aria-label="Text analysis">
         <h2>Text analysis</h2>
@@ -43,6 +59,12 @@ export function PostView({ id }: { id: number }) {
             <dd>{readingMinutes(wordCount)} min</dd>
           </div>
         </dl>
+      </section>
+      <section className="panel stats" aria-label="Ratings">
+        <h2>Ratings</h2>
+        <RatingHistogram histogram={post.histogram} />
+        <h3>Last 24 hours</h3>
+        {history.isPending ? <div className="skeleton chart-skeleton" aria-busy="true" /> : history.isError ? <p className="hint">The chart could not be loaded.</p> : <ScoreChart points={history.data} />}
       </section>
     </article>
   );

@@ -1,4 +1,4 @@
-// Demo data, set-based: `npm run db:seed -- --users 1000 --posts 1000 --ratings 100000`.
+// Demo data, set-based: `npm run db:seed -- --users 1000 --posts 1000 --ratings 100000 [--bomb 300]`.
 // Uses DATABASE_URL, or the embedded PGlite directory when it is unset (stop `npm run dev` first).
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
@@ -72,8 +72,24 @@ async function seedRatings(db: Db, count: number, tag: string): Promise<void> {
         from sizes, generate_series(0, ${count} - 1) g
         join p on p.n = g % (select np from sizes)
         join u on u.n = (g / (select np from sizes)) % (select nu from sizes)
-        cross join lateral (select now() - random() * interval '7 days' as ts) t
+        -- The reference to g makes the lateral subquery run per row: one random time each.
+        cross join lateral (select now() - random() * interval '7 days' + (g * 0) * interval '1 second' as ts) t
         on conflict (post_id, user_id) do nothing`,
+  );
+}
+
+/** A burst of zeros on the newest post from fresh accounts, so the steady score has something to hold. */
+async function seedBomb(db: Db, count: number, tag: string): Promise<void> {
+  await rows(
+    db,
+    sql`with bombers as (
+          insert into users (email, name, password_hash)
+          select 'bomber' || g || '-' || ${tag} || '@steadystar.test', 'Bomber ' || g, 'no-sign-in'
+          from generate_series(1, ${count}) g
+          returning id
+        )
+        insert into ratings (post_id, user_id, score, created_at, updated_at)
+        select (select max(id) from posts), id, 0, now(), now() from bombers`,
   );
 }
 
@@ -83,12 +99,14 @@ async function main() {
       users: { type: "string", default: "200" },
       posts: { type: "string", default: "1000" },
       ratings: { type: "string", default: "100000" },
+      bomb: { type: "string", default: "0" },
     },
   });
   const users = Number(values.users);
   const posts = Number(values.posts);
   const ratings = Math.min(Number(values.ratings), users * posts);
-  for (const [name, n] of Object.entries({ users, posts, ratings })) {
+  const bomb = Number(values.bomb);
+  for (const [name, n] of Object.entries({ users, posts, ratings, bomb })) {
     if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be a whole number ≥ 0`);
   }
   const handle = await openFromEnv();
@@ -102,6 +120,7 @@ async function main() {
     await time(`users (${users})`, () => seedUsers(handle.db, users, tag));
     await time(`posts (${posts})`, () => seedPosts(handle.db, posts, tag));
     await time(`ratings (${ratings})`, () => seedRatings(handle.db, ratings, tag));
+    if (bomb > 0) await time(`burst of ${bomb} zeros on the newest post`, () => seedBomb(handle.db, bomb, tag));
     await time("fold into windows and score", () => runFold(handle.db, engineConfig()));
     console.log(`demo users sign in as demo1-${tag}@steadystar.test … with password "${DEMO_PASSWORD}"`);
   } finally {

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { createPost, getPost, InvalidCursorError, listPosts } from "@/server/posts/queries";
-import { createPostInput, listPostsInput, postByIdInput } from "../inputs";
+import { getPostHistory } from "@/server/posts/history";
+import { createPostInput, listPostsInput, postByIdInput, postHistoryInput } from "../inputs";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
 
 export const postRouter = router({
@@ -17,6 +18,12 @@ export const postRouter = router({
     const post = await getPost(ctx.db, input.id, ctx.userId);
     if (!post) throw new TRPCError({ code: "NOT_FOUND", message: `id: post ${input.id} does not exist` });
     return post;
+  }),
+
+  /** Ratings per window and the score after each, for the chart of the post page. */
+  history: publicProcedure.input(postHistoryInput).query(async ({ ctx, input }) => {
+    if (!(await getPost(ctx.db, input.id, null))) throw new TRPCError({ code: "NOT_FOUND", message: `id: post ${input.id} does not exist` });
+    return getPostHistory(ctx.db, input.id, input.hours);
   }),
 
   create: protectedProcedure

@@ -15,6 +15,10 @@ export type SteadyParams = {
   recentSeconds: number;
   /** Time constant of the calm-traffic mean that can confirm held ratings, seconds. */
   calmSeconds: number;
+  /** The recent aggregate is a campaign when its volume exceeds this multiple of normal (and it is shifted). */
+  campaignVolume: number;
+  /** A held window still counts up to this many normal windows' worth of ratings, star by star. */
+  burstAllowance: number;
   /** Normal volume is never taken to be below this many ratings per window. */
   minBaseline: number;
   /** A window is a burst when its volume exceeds λ + volumeSigmas·√λ + 1 (a Poisson tail). */
@@ -37,6 +41,8 @@ export const DEFAULT_STEADY_PARAMS: SteadyParams = {
   baselineSeconds: 24 * 3600,
   recentSeconds: 30 * 60,
   calmSeconds: 2 * 3600,
+  campaignVolume: 1.5,
+  burstAllowance: 2,
   minBaseline: 1,
   volumeSigmas: 3,
   shiftStars: 0.5,
@@ -124,22 +130,25 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
       const displayed = bayesian(state.accepted, p) ?? p.priorMean;
       const sigma = Math.max(p.minSigma, acceptedTotal >= 10 ? (stdev(state.accepted) ?? 0) : 1.5);
 
-      // A burst: far above this post's normal volume and shifted from its score — in this window
-      // alone, or in the recent aggregate (a slower campaign). Too little history: nothing to protect.
+      // A burst: this window alone far above the post's normal volume and shifted from its score.
+      // A campaign: the recent aggregate above normal volume and shifted — a slower attack whose
+      // single windows look almost ordinary. While one lasts, every window is capped (an ordinary
+      // window passes the cap almost whole) and none counts as calm, so the campaign's own
+      // ratings can never "confirm" what it has had held. Too little history: nothing to protect.
       const recentExpected = lambda * (p.recentSeconds / windowSeconds);
-      const burst =
-        acceptedTotal >= p.priorWeight &&
-        ((isBurstVolume(n, lambda, p) && isShifted(h, displayed, sigma, p)) ||
-          (isBurstVolume(total(recent), 2 * recentExpected, p) && isShifted(recent, displayed, sigma, p) && isShifted(h, displayed, sigma, p)));
+      const campaign = isBurstVolume(total(recent), p.campaignVolume * recentExpected, p) && isShifted(recent, displayed, sigma, p);
+      const burst = acceptedTotal >= p.priorWeight && ((isBurstVolume(n, lambda, p) && isShifted(h, displayed, sigma, p)) || campaign);
 
       let accepted: Histogram;
       let held: Histogram = state.held;
       let calm = calmDecayed;
       let { heldSince, lastHeldAt, peakVolumeRatio } = state;
       if (burst) {
-        // Count at most what a normal window of this post would hold: λ ratings spread like its
-        // accepted opinion. The excess is held aside, not discarded.
-        const acceptedShare = scale(state.accepted, lambda / acceptedTotal);
+        // Count at most what a normal window of this post would plausibly hold: for each star,
+        // burstAllowance·λ ratings spread like its accepted opinion (the allowance absorbs the
+        // Poisson noise of ordinary windows, so they pass almost whole). The excess is held aside,
+        // not discarded.
+        const acceptedShare = scale(state.accepted, (p.burstAllowance * lambda) / acceptedTotal);
         const take = h.map((count, s) => Math.min(count, acceptedShare[s] ?? 0)) as Histogram;
         accepted = add(state.accepted, take);
         held = add(state.held, h.map((count, s) => count - (take[s] ?? 0)) as Histogram);

@@ -1,0 +1,286 @@
+// `npm run bench:manipulation [-- --seeds N] [--scenario NAME] [--no-write]`
+// Runs every scenario of bench/scenarios.ts through the server's window + scoring semantics
+// (RatingSimulator), once per policy, scoring the post at every window close as the fold does, and
+// reports how far each policy's displayed score strays from the legitimate raters' opinion.
+// The full run replaces the section between the manipulation markers in docs/benchmarks.md.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { initialState, replay, type EngineState } from "@/server/ratings/scoring/engine";
+import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
+import { POLICY_NAMES, type PolicyName } from "@/server/ratings/scoring/policy";
+import { DEFAULT_STEADY_PARAMS } from "@/server/ratings/scoring/steady";
+import { RatingSimulator } from "@/server/ratings/simulate";
+import { EVENT_TIME, SCENARIOS, WINDOW_SECONDS, generate, type Scenario } from "./scenarios";
+
+const POST = "p";
+const CONVERGED = 0.1;
+
+type RunResult = {
+  preError: number;
+  maxDisplacement: number;
+  errorAfter24h: number;
+  /** Hours from the event until the error stays within 0.1 star for the rest of the run; null: never. */
+  convergeHours: number | null;
+  /** Legitimate rating weight held back / legitimate ratings (steady only). */
+  heldShare: number | null;
+  identical: boolean;
+};
+
+// simulate.ts keeps its per-post checkpoints private; the bench reads them (never writes) so it can
+// compare whole states with a from-scratch replay, not just the summaries derived from them.
+type SimulatorInternals = { posts: Map<string, { states: Map<number, EngineState> }> };
+
+function finalState(simulator: RatingSimulator): EngineState {
+  const post = (simulator as unknown as SimulatorInternals).posts.get(POST);
+  if (!post) throw new Error("simulator has no post");
+  const last = Math.max(...post.states.keys());
+  const state = post.states.get(last);
+  if (!state) throw new Error("simulator has no checkpoint for its last window");
+  return state;
+}
+
+function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunResult> {
+  const { events, start, end } = generate(scenario, seed);
+  const simulators = POLICY_NAMES.map((policy) => new RatingSimulator(policy, WINDOW_SECONDS));
+
+  // The bench's own bookkeeping, independent of the simulator: every user's current rating, its
+  // window (the window of its last change, as the server partitions) and whether it is legitimate.
+  const current = new Map<string, { score: number; window: number; legit: boolean }>();
+  const windows = new Map<number, Histogram>();
+  let legitSum = 0;
+  let legitCount = 0;
+
+  const errors = POLICY_NAMES.map(() => ({ pre: NaN, max: 0, last: NaN, lastBad: EVENT_TIME - WINDOW_SECONDS }));
+  let i = 0;
+  for (let w = start; w < end; w += WINDOW_SECONDS) {
+    for (; i < events.length && events[i]!.t < w + WINDOW_SECONDS; i++) {
+      const e = events[i]!;
+      for (const simulator of simulators) simulator.submit({ t: e.t, user: e.user, post: POST, score: e.score });
+      const before = current.get(e.user);
+      if (before?.legit) {
+        legitSum -= before.score;
+        legitCount -= 1;
+      }
+      if (e.legit) {
+        legitSum += e.score;
+        legitCount += 1;
+      }
+      // Same semantics as rating.submit: re-submitting the same score changes nothing (not even legitimacy
+      // for the truth, which has just been updated above — an attacker's unchanged 0 still stops being legit).
+      if (before && before.score === e.score) {
+        current.set(e.user, { ...before, legit: e.legit });
+        continue;
+      }
+      if (before) {
+        const old = windows.get(before.window)!;
+        old[before.score]! -= 1;
+        if (old.every((c) => c === 0)) windows.delete(before.window);
+      }
+      const h = windows.get(w) ?? emptyHistogram();
+      h[e.score]! += 1;
+      windows.set(w, h);
+      current.set(e.user, { score: e.score, window: w, legit: e.legit });
+    }
+    // The window closes: the fold re-scores the post.
+    const truth = legitCount > 0 ? legitSum / legitCount : NaN;
+    simulators.forEach((simulator, p) => {
+      const displayed = simulator.score(POST).score;
+      if (displayed === null || Number.isNaN(truth)) return;
+      const error = Math.abs(displayed - truth);
+      const e = errors[p]!;
+      if (w < EVENT_TIME) e.pre = error;
+      else e.max = Math.max(e.max, error);
+      e.last = error;
+      if (w >= EVENT_TIME && error > CONVERGED) e.lastBad = w;
+    });
+  }
+
+  const sortedWindows = [...windows.entries()].sort((a, b) => a[0] - b[0]).map(([s, counts]) => ({ start: s, counts }));
+  const results = {} as Record<PolicyName, RunResult>;
+  simulators.forEach((simulator, p) => {
+    const policy = POLICY_NAMES[p]!;
+    const incremental = finalState(simulator);
+    const full = replay(initialState(policy), sortedWindows, WINDOW_SECONDS).at(-1);
+    const e = errors[p]!;
+    const lastClose = end - WINDOW_SECONDS;
+    let heldShare: number | null = null;
+    if (policy === "steady") {
+      // Held weight is not attributable to single ratings: count it as legitimate in the proportion
+      // of legitimate ratings among the current ratings of the windows it was held from.
+      const steadiness = simulator.score(POST).steadiness;
+      if (steadiness === null) heldShare = 0;
+      else {
+        let legitIn = 0;
+        let allIn = 0;
+        for (const r of current.values()) {
+          if (r.window < steadiness.heldSince || r.window > steadiness.lastHeldAt) continue;
+          allIn += 1;
+          if (r.legit) legitIn += 1;
+        }
+        heldShare = allIn === 0 ? 0 : (steadiness.heldCount * (legitIn / allIn)) / legitCount;
+      }
+    }
+    results[policy] = {
+      preError: e.pre,
+      maxDisplacement: e.max,
+      errorAfter24h: e.last,
+      convergeHours: e.lastBad >= lastClose ? null : (e.lastBad + WINDOW_SECONDS - EVENT_TIME) / 3600,
+      heldShare,
+      identical: JSON.stringify(incremental) === JSON.stringify(full),
+    };
+  });
+  return results;
+}
+
+type Summary = {
+  scenario: Scenario;
+  policy: PolicyName;
+  preError: number;
+  maxDisplacement: number;
+  worstDisplacement: number;
+  errorAfter24h: number;
+  convergeHours: number | null;
+  neverConverged: number;
+  heldShare: number | null;
+  identical: boolean;
+};
+
+const average = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function summarize(scenario: Scenario, policy: PolicyName, runs: RunResult[]): Summary {
+  const converged = runs.map((r) => r.convergeHours).filter((h): h is number => h !== null);
+  const held = runs.map((r) => r.heldShare).filter((h): h is number => h !== null);
+  return {
+    scenario,
+    policy,
+    preError: average(runs.map((r) => r.preError)),
+    maxDisplacement: average(runs.map((r) => r.maxDisplacement)),
+    worstDisplacement: Math.max(...runs.map((r) => r.maxDisplacement)),
+    errorAfter24h: average(runs.map((r) => r.errorAfter24h)),
+    convergeHours: converged.length ? average(converged) : null,
+    neverConverged: runs.length - converged.length,
+    heldShare: held.length ? average(held) : null,
+    identical: runs.every((r) => r.identical),
+  };
+}
+
+function formatConverge(s: Summary, seeds: number): string {
+  if (!s.scenario.genuineChange) return "—";
+  if (s.convergeHours === null) return "never";
+  return `${s.convergeHours.toFixed(1)} h${s.neverConverged ? ` (never in ${s.neverConverged}/${seeds})` : ""}`;
+}
+
+function table(summaries: Summary[], seeds: number): string {
+  const lines = [
+    "| scenario | policy | pre-attack error | max displacement (worst seed) | error after 24 h | converge within 0.1 | legit weight held | incremental = full |",
+    "|---|---|---:|---:|---:|---:|---:|:---:|",
+  ];
+  for (const s of summaries) {
+    lines.push(
+      `| ${s.scenario.name} | ${s.policy} | ${s.preError.toFixed(3)} | ${s.maxDisplacement.toFixed(3)} (${s.worstDisplacement.toFixed(3)}) | ${s.errorAfter24h.toFixed(3)} | ${formatConverge(s, seeds)} | ${s.heldShare === null ? "—" : `${(100 * s.heldShare).toFixed(2)} %`} | ${s.identical ? "yes" : "NO"} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+type Target = { label: string; scenarios: string[]; value: (s: Summary) => number | null; limit: number; unit: string };
+
+const TARGETS: Target[] = [
+  { label: "bomb displacement ≤ 0.05 star", scenarios: ["bomb"], value: (s) => s.maxDisplacement, limit: 0.05, unit: "star" },
+  { label: "3-hour campaign displacement ≤ 0.15 star", scenarios: ["slow-campaign"], value: (s) => s.maxDisplacement, limit: 0.15, unit: "star" },
+  { label: "organic error ≤ 0.01 star", scenarios: ["organic-low", "organic-high"], value: (s) => s.maxDisplacement, limit: 0.01, unit: "star" },
+  { label: "legit weight held on a same-quality viral wave ≤ 1 %", scenarios: ["viral-same"], value: (s) => (s.heldShare === null ? null : 100 * s.heldShare), limit: 1, unit: "%" },
+  {
+    label: "different viral crowd followed within 0.1 within 6 h of the wave",
+    scenarios: ["viral-higher"],
+    value: (s) => (s.neverConverged > 0 || s.convergeHours === null ? Infinity : s.convergeHours),
+    limit: 6,
+    unit: "h",
+  },
+];
+
+function targetLines(summaries: Summary[]): string[] {
+  const lines: string[] = [];
+  for (const target of TARGETS) {
+    for (const name of target.scenarios) {
+      const s = summaries.find((x) => x.policy === "steady" && x.scenario.name === name);
+      if (!s) continue;
+      const v = target.value(s);
+      if (v === null) continue;
+      const shown = Number.isFinite(v) ? `${v.toFixed(3)} ${target.unit}` : "never (in some seed)";
+      lines.push(`- ${target.label} (${name}): ${shown} — ${v <= target.limit ? "**met**" : `**missed** by ${Number.isFinite(v) ? (v - target.limit).toFixed(3) : "∞"} ${target.unit}`}`);
+    }
+  }
+  const all = summaries.every((s) => s.identical);
+  lines.push(`- incremental = full recompute for every scenario, seed and policy: ${all ? "**met**" : "**missed**"}`);
+  return lines;
+}
+
+function machine(): string {
+  const gib = (os.totalmem() / 2 ** 30).toFixed(1);
+  return `${os.cpus().length} CPUs (nproc ${os.availableParallelism()}), ${gib} GiB memory, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+}
+
+function section(summaries: Summary[], seeds: number, seconds: number): string {
+  return [
+    "<!-- manipulation:start -->",
+    "## Manipulation benchmark",
+    "",
+    "Generated by `npm run bench:manipulation` — do not edit by hand between the markers.",
+    "",
+    `- Date: ${new Date().toISOString().slice(0, 10)}`,
+    `- Machine: ${machine()}; run time ${seconds.toFixed(0)} s`,
+    `- Seeds per scenario: ${seeds} (mean over seeds; worst seed in parentheses); window ${WINDOW_SECONDS} s`,
+    `- Steady parameters (DEFAULT_STEADY_PARAMS): \`${JSON.stringify(DEFAULT_STEADY_PARAMS)}\``,
+    "",
+    "Scenarios (the event starts at 2026-03-02T00:00Z after 24 h of organic history unless stated; each run ends 24 h after it):",
+    "",
+    ...SCENARIOS.map((s) => `- **${s.name}**: ${s.description}`),
+    "",
+    table(summaries, seeds),
+    "",
+    "Targets for `steady`:",
+    "",
+    ...targetLines(summaries),
+    "<!-- manipulation:end -->",
+  ].join("\n");
+}
+
+function writeSection(text: string) {
+  const file = path.join(process.cwd(), "docs", "benchmarks.md");
+  const existing = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
+  const pattern = /<!-- manipulation:start -->[\s\S]*?<!-- manipulation:end -->/;
+  const next = pattern.test(existing) ? existing.replace(pattern, () => text) : `${existing.trimEnd()}\n\n${text}\n`;
+  writeFileSync(file, next);
+  console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+}
+
+function main() {
+  const { values } = parseArgs({
+    options: { seeds: { type: "string", default: "20" }, scenario: { type: "string" }, "no-write": { type: "boolean", default: false } },
+  });
+  const seeds = Number(values.seeds);
+  if (!Number.isInteger(seeds) || seeds < 1) throw new Error("--seeds must be a positive whole number");
+  const chosen = values.scenario ? SCENARIOS.filter((s) => s.name === values.scenario) : SCENARIOS;
+  if (chosen.length === 0) throw new Error(`unknown scenario; one of: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+
+  const began = performance.now();
+  const summaries: Summary[] = [];
+  for (const scenario of chosen) {
+    const runs = Array.from({ length: seeds }, (_, seed) => runScenario(scenario, 1000 + seed));
+    for (const policy of POLICY_NAMES) summaries.push(summarize(scenario, policy, runs.map((r) => r[policy])));
+  }
+  const seconds = (performance.now() - began) / 1000;
+  console.log(`${table(summaries, seeds)}\n\n${targetLines(summaries).join("\n")}\n\n${chosen.length} scenarios × ${seeds} seeds in ${seconds.toFixed(1)} s`);
+
+  // A partial run (one scenario, fewer seeds) is for iterating; only the full run is recorded.
+  if (!values.scenario && seeds >= 20 && !values["no-write"]) writeSection(section(summaries, seeds, seconds));
+  if (!summaries.every((s) => s.identical)) {
+    console.error("\nFAILED: an incremental state differs from its full recompute");
+    process.exit(1);
+  }
+}
+
+main();
