@@ -49,9 +49,15 @@ export const posts = pgTable(
     scoreState: text("score_state"),
     // Earliest window whose histogram changed since the score was last computed; null when current.
     rescoreFrom: timestamp("rescore_from", { withTimezone: true }),
+    // Rating weight the steady policy holds aside as bursts (from score_state), for the moderation page.
+    heldCount: doublePrecision("held_count").notNull().default(0),
+    // Set by an admin: ratings are refused with 403 while the score stays visible.
+    lockedAt: timestamp("locked_at", { withTimezone: true }),
+    lockedBy: integer("locked_by").references(() => users.id),
   },
   (t) => [
     index("posts_rescore_idx").on(t.id).where(sql`${t.rescoreFrom} is not null`),
+    index("posts_held_idx").on(t.heldCount.desc()).where(sql`${t.heldCount} > 0`),
     index("posts_newest_idx").on(t.createdAt.desc(), t.id.desc()),
     index("posts_top_idx").on(sql`coalesce(${t.score}, -1) desc`, t.id.desc()),
     index("posts_most_rated_idx").on(t.ratingCount.desc(), t.id.desc()),
@@ -111,6 +117,25 @@ export const ratingWindows = pgTable(
     state: text("state"),
   },
   (t) => [primaryKey({ columns: [t.postId, t.windowStart] })],
+);
+
+/** Named API tokens for scripts: only a SHA-256 of the token is stored; the token is shown once. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** The first characters of the token, so a user can tell their tokens apart. */
+    prefix: text("prefix").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("api_tokens_hash_key").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
 );
 
 /** One row per nightly correction run: what it checked, the drift it found, what it repaired. */

@@ -3,16 +3,30 @@ import { getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
 import type { Db } from "@/db/client";
 import { authSecret } from "@/server/env";
+import { verifyToken } from "@/server/users/tokens";
 import { appRouter } from "./root";
 import type { Context } from "./trpc";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
-/** The signed-in user of a request, from the next-auth session cookie (a signed, encrypted JWT). */
-export async function userIdFromRequest(req: NextRequest): Promise<number | null> {
+/**
+ * The user of a request: an `Authorization: Bearer ss_…` API token when one is sent (a bad token
+ * means anonymous, never a fallback to the cookie), otherwise the next-auth session cookie.
+ */
+export async function userIdFromRequest(req: NextRequest, db: Db): Promise<number | null> {
+  const authorization = req.headers.get("authorization");
+  if (authorization?.toLowerCase().startsWith("bearer ")) {
+    return (await verifyToken(db, authorization.slice(7).trim()))?.userId ?? null;
+  }
   const token = await getToken({ req, secret: authSecret() });
   const id = Number(token?.sub);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+/** The client's address as the platform reports it (Vercel and most proxies set X-Forwarded-For). */
+export function clientIp(req: NextRequest): string {
+  const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || req.headers.get("x-real-ip")?.trim() || "unknown";
 }
 
 /** The whole tRPC HTTP endpoint over a database; the route passes the process's own. */
@@ -23,8 +37,8 @@ export function createTrpcHandler(openDb: () => Promise<Db>) {
       req,
       router: appRouter,
       async createContext({ resHeaders }): Promise<Context> {
-        const [db, userId] = await Promise.all([openDb(), userIdFromRequest(req)]);
-        return { db, userId, resHeaders };
+        const db = await openDb();
+        return { db, userId: await userIdFromRequest(req, db), ip: clientIp(req), resHeaders };
       },
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);

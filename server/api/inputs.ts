@@ -38,3 +38,9 @@ export const registerInput = z.object({
   name: text(1, 80),
   password: z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters"),
 });
+
+export const lockPostInput = z.object({ postId: id });
+
+export const createTokenInput = z.object({ name: text(1, 60) });
+
+export const revokeTokenInput = z.object({ id });

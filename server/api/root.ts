@@ -1,9 +1,17 @@
+import { adminRouter } from "./routers/admin";
 import { postRouter } from "./routers/post";
 import { ratingRouter } from "./routers/rating";
+import { tokenRouter } from "./routers/token";
 import { userRouter } from "./routers/user";
 import { createCallerFactory, router } from "./trpc";
 
-export const appRouter = router({ post: postRouter, rating: ratingRouter, user: userRouter });
+export const appRouter = router({
+  post: postRouter,
+  rating: ratingRouter,
+  user: userRouter,
+  token: tokenRouter,
+  admin: adminRouter,
+});
 
 export type AppRouter = typeof appRouter;
 

@@ -1,11 +1,14 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db/client";
+import { rows, type Db } from "@/db/client";
 
 export type Context = {
   db: Db;
-  /** The signed-in user, or null for an anonymous request. */
+  /** The signed-in user (session cookie or API token), or null for an anonymous request. */
   userId: number | null;
+  /** The client's address, for per-IP limits ("unknown" when the platform does not say). */
+  ip?: string;
   /** Response headers of the HTTP request, when there is one (Retry-After and the like). */
   resHeaders?: Headers;
 };
@@ -46,4 +49,12 @@ export const publicProcedure = t.procedure.use(nameTheField);
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to do this" });
   return next({ ctx: { ...ctx, userId: ctx.userId } });
+});
+
+// The role is read from the database on every admin call, not from the session, so a revoked
+// admin loses access at once. Admin calls are rare; the cost does not matter.
+export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  const [user] = await rows<{ role: string }>(ctx.db, sql`select role from users where id = ${ctx.userId}`);
+  if (user?.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "only admins can do this" });
+  return next();
 });

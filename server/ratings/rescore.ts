@@ -53,13 +53,21 @@ export async function saveScores(tx: Db, scored: readonly ScoredPost[]): Promise
   }
   const postRows = scored.map((post) => {
     const summary = summarize(post.final);
-    return { p: post.postId, score: summary.score, state: summary.count === 0 ? null : JSON.stringify(post.final), n: summary.count, sum: summary.sum };
+    return {
+      p: post.postId,
+      score: summary.score,
+      state: summary.count === 0 ? null : JSON.stringify(post.final),
+      n: summary.count,
+      sum: summary.sum,
+      held: summary.steadiness?.heldCount ?? 0,
+    };
   });
   if (postRows.length) {
     await rows(
       tx,
-      sql`update posts p set score = x.score, score_state = x.state, rating_count = x.n, rating_sum = x.sum, rescore_from = null
-          from jsonb_to_recordset(${JSON.stringify(postRows)}::jsonb) as x(p int, score float8, state text, n int, sum bigint)
+      sql`update posts p set score = x.score, score_state = x.state, rating_count = x.n, rating_sum = x.sum,
+                             held_count = x.held, rescore_from = null
+          from jsonb_to_recordset(${JSON.stringify(postRows)}::jsonb) as x(p int, score float8, state text, n int, sum bigint, held float8)
           where p.id = x.p`,
     );
   }

@@ -23,12 +23,19 @@ export class PostNotFoundError extends Error {
   }
 }
 
+export class PostLockedError extends Error {
+  constructor(postId: number) {
+    super(`post ${postId} is locked by a moderator and does not accept ratings right now`);
+  }
+}
+
 /** A timestamp as ISO 8601 text with all six fractional digits, so it compares exactly. */
 function isoMicros(column: SQL): SQL {
   return sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
 type SubmitRow = {
+  locked: boolean;
   changed: boolean;
   previous_score: number | null;
   previous_updated_at: string | null;
@@ -38,8 +45,9 @@ type SubmitRow = {
 };
 
 /**
- * Stores a user's rating of a post, replacing any earlier one, in ONE statement that touches only
- * the user's own ratings row (no post aggregate is written on this path; the fold does that).
+ * Stores a user's rating of a post (unless an admin locked it), replacing any earlier one, in ONE
+ * statement that writes only the user's own ratings row (no post aggregate is written on this
+ * path; the fold does that).
  * The upsert copies the old score and update time into previous_* before overwriting them, so
  * RETURNING reports exactly what this statement replaced, also when the same user submits
  * concurrently (the conflicting row is locked and re-checked). Re-submitting the same score matches
@@ -50,25 +58,27 @@ export async function submitRating(db: Db, input: { postId: number; userId: numb
   try {
     result = await rows<SubmitRow>(
       db,
-      sql`with up as (
+      sql`with target as (select id, locked_at, rating_count, score from posts where id = ${input.postId}),
+          up as (
             insert into ratings as r (post_id, user_id, score, created_at, updated_at)
-            values (${input.postId}, ${input.userId}, ${input.score}, now(), clock_timestamp())
+            select id, ${input.userId}, ${input.score}, now(), clock_timestamp() from target where locked_at is null
             on conflict (post_id, user_id) do update
               set previous_score = r.score, previous_updated_at = r.updated_at,
                   score = excluded.score, updated_at = excluded.updated_at
               where r.score <> excluded.score
             returning r.previous_score, r.previous_updated_at, r.updated_at
           )
-          select exists (select 1 from up) as changed,
+          select t.locked_at is not null as locked,
+                 exists (select 1 from up) as changed,
                  (select previous_score::int from up) as previous_score,
                  (select ${isoMicros(sql`previous_updated_at`)} from up) as previous_updated_at,
                  (select ${isoMicros(sql`updated_at`)} from up) as updated_at,
                  -- This statement's snapshot cannot see its own insert: count it explicitly.
-                 p.rating_count
-                   + (select count(*)::int from ratings u where u.post_id = p.id and u.folded_score is null)
+                 t.rating_count
+                   + (select count(*)::int from ratings u where u.post_id = t.id and u.folded_score is null)
                    + (select count(*)::int from up where previous_score is null) as live_count,
-                 p.score
-          from posts p where p.id = ${input.postId}`,
+                 t.score
+          from target t`,
     );
   } catch (error) {
     if (pgErrorCode(error) === FOREIGN_KEY_VIOLATION) throw new PostNotFoundError(input.postId);
@@ -76,6 +86,7 @@ export async function submitRating(db: Db, input: { postId: number; userId: numb
   }
   const [row] = result;
   if (!row) throw new PostNotFoundError(input.postId);
+  if (row.locked) throw new PostLockedError(input.postId);
   return {
     postId: input.postId,
     myRating: input.score,

@@ -15,6 +15,12 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** ADMIN_EMAILS: comma-separated emails whose accounts become admins when they register or sign in. */
+export function isConfiguredAdmin(email: string, env: Record<string, string | undefined> = process.env): boolean {
+  const list = (env.ADMIN_EMAILS ?? "").split(",").map((e) => normalizeEmail(e)).filter(Boolean);
+  return list.includes(normalizeEmail(email));
+}
+
 // OWASP's argon2id baseline (19 MiB, 2 passes): strong, and about 25 ms per hash on this kind of machine.
 const HASH_OPTIONS = { type: argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
@@ -27,8 +33,9 @@ export async function registerUser(db: Db, input: { email: string; name: string;
   try {
     const [user] = await rows<PublicUser>(
       db,
-      sql`insert into users (email, name, password_hash)
-          values (${normalizeEmail(input.email)}, ${input.name.trim()}, ${passwordHash})
+      sql`insert into users (email, name, password_hash, role)
+          values (${normalizeEmail(input.email)}, ${input.name.trim()}, ${passwordHash},
+                  ${isConfiguredAdmin(input.email) ? "admin" : "user"})
           returning id, email, name, role`,
     );
     if (!user) throw new Error("insert returned no user");
@@ -54,5 +61,10 @@ export async function verifyCredentials(db: Db, email: string, password: string)
     return null;
   }
   const ok = await verify(user.password_hash, password).catch(() => false);
-  return ok ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+  if (!ok) return null;
+  if (user.role !== "admin" && isConfiguredAdmin(user.email)) {
+    await rows(db, sql`update users set role = 'admin' where id = ${user.id}`);
+    user.role = "admin";
+  }
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
 }

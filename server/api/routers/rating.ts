@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { PostNotFoundError, submitRating } from "@/server/ratings/submit";
+import { PostLockedError, PostNotFoundError, submitRating } from "@/server/ratings/submit";
 import { submitRatingInput } from "../inputs";
 import { protectedProcedure, router } from "../trpc";
 
@@ -9,6 +9,7 @@ export const ratingRouter = router({
       return await submitRating(ctx.db, { ...input, userId: ctx.userId });
     } catch (error) {
       if (error instanceof PostNotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: `postId: ${error.message}` });
+      if (error instanceof PostLockedError) throw new TRPCError({ code: "FORBIDDEN", message: `postId: ${error.message}` });
       throw error;
     }
   }),

@@ -1,0 +1,20 @@
+import { TRPCError } from "@trpc/server";
+import { listHeldPosts, setPostLock } from "@/server/moderation";
+import { lockPostInput } from "../inputs";
+import { adminProcedure, router } from "../trpc";
+
+function lockProcedure(locked: boolean) {
+  return adminProcedure.input(lockPostInput).mutation(async ({ ctx, input }) => {
+    if (!(await setPostLock(ctx.db, input.postId, ctx.userId, locked))) {
+      throw new TRPCError({ code: "NOT_FOUND", message: `postId: post ${input.postId} does not exist` });
+    }
+    return { postId: input.postId, locked };
+  });
+}
+
+export const adminRouter = router({
+  lockPost: lockProcedure(true),
+  unlockPost: lockProcedure(false),
+  /** The moderation page: posts with ratings held back as bursts, with counts and times. */
+  heldPosts: adminProcedure.query(({ ctx }) => listHeldPosts(ctx.db)),
+});

@@ -1,0 +1,50 @@
+import { sql } from "drizzle-orm";
+import { rows, type Db } from "@/db/client";
+import { summarize, type EngineState } from "./ratings/scoring/engine";
+import { normalizeEmail } from "./users/accounts";
+
+export type HeldPost = {
+  id: number;
+  title: string;
+  ratingCount: number;
+  score: number | null;
+  scoreAllIncluded: number | null;
+  heldCount: number;
+  heldMean: number;
+  heldSince: number;
+  lastHeldAt: number;
+  peakVolumeRatio: number;
+  lockedAt: string | null;
+};
+
+/** Locks or unlocks a post; false when the post does not exist. */
+export async function setPostLock(db: Db, postId: number, adminId: number, locked: boolean): Promise<boolean> {
+  const changed = await rows<{ id: number }>(
+    db,
+    locked
+      ? sql`update posts set locked_at = coalesce(locked_at, now()), locked_by = coalesce(locked_by, ${adminId}) where id = ${postId} returning id`
+      : sql`update posts set locked_at = null, locked_by = null where id = ${postId} returning id`,
+  );
+  return changed.length > 0;
+}
+
+/** Posts whose recent ratings the steady policy holds aside as bursts, most held first. */
+export async function listHeldPosts(db: Db, limit = 50): Promise<HeldPost[]> {
+  const found = await rows<{ id: number; title: string; rating_count: number; score: number | null; score_state: string; locked_at: string | null }>(
+    db,
+    sql`select id, title, rating_count, score, score_state,
+               to_char(locked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as locked_at
+        from posts where held_count > 0 order by held_count desc, id desc limit ${limit}`,
+  );
+  return found.flatMap((row) => {
+    const summary = summarize(JSON.parse(row.score_state) as EngineState);
+    if (!summary.steadiness) return [];
+    return [{ id: row.id, title: row.title, ratingCount: row.rating_count, score: row.score, scoreAllIncluded: summary.scoreAllIncluded, ...summary.steadiness, lockedAt: row.locked_at }];
+  });
+}
+
+/** Makes an existing account an admin (or a user again); false when no account has that email. */
+export async function setRole(db: Db, email: string, role: "user" | "admin"): Promise<boolean> {
+  const changed = await rows<{ id: number }>(db, sql`update users set role = ${role} where email = ${normalizeEmail(email)} returning id`);
+  return changed.length > 0;
+}

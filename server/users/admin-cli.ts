@@ -1,0 +1,27 @@
+// `npm run admin -- grant EMAIL` | `npm run admin -- revoke EMAIL`: make an account an admin, or not.
+import { openFromEnv } from "@/db/client";
+import { setRole } from "@/server/moderation";
+
+async function main() {
+  const [action, email] = process.argv.slice(2);
+  if ((action !== "grant" && action !== "revoke") || !email) {
+    console.error("usage: npm run admin -- grant EMAIL | revoke EMAIL");
+    process.exit(2);
+  }
+  const handle = await openFromEnv();
+  try {
+    if (!(await setRole(handle.db, email, action === "grant" ? "admin" : "user"))) {
+      console.error(`no account has the email ${email}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`${email} is ${action === "grant" ? "now an admin" : "no longer an admin"} (takes effect at their next request)`);
+  } finally {
+    await handle.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
