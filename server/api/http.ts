@@ -10,13 +10,14 @@ import type { Context } from "./trpc";
 export const TRPC_ENDPOINT = "/api/trpc";
 
 /**
- * The user of a request: an `Authorization: Bearer ss_…` API token when one is sent (a bad token
- * means anonymous, never a fallback to the cookie), otherwise the next-auth session cookie.
+ * The user of a request: an `Authorization: Bearer ss_…` API token when an Authorization header is
+ * sent (a bad one means anonymous, never a fallback to the cookie), otherwise the session cookie.
  */
 export async function userIdFromRequest(req: NextRequest, db: Db): Promise<number | null> {
   const authorization = req.headers.get("authorization");
-  if (authorization?.toLowerCase().startsWith("bearer ")) {
-    return (await verifyToken(db, authorization.slice(7).trim()))?.userId ?? null;
+  if (authorization !== null) {
+    const bearer = /^bearer\s+(\S+)$/i.exec(authorization.trim());
+    return bearer?.[1] ? ((await verifyToken(db, bearer[1]))?.userId ?? null) : null;
   }
   const token = await getToken({ req, secret: authSecret() });
   const id = Number(token?.sub);

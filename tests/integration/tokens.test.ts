@@ -1,0 +1,83 @@
+import { encode } from "next-auth/jwt";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { createTrpcHandler } from "@/server/api/http";
+import { authSecret } from "@/server/env";
+import { MAX_TOKENS_PER_USER } from "@/server/users/tokens";
+import { openTestDb } from "../support/db";
+import { callerFor, makePost, makeUser, snapshot } from "../support/fixtures";
+
+let handle: DbHandle;
+let handler: (req: NextRequest) => Promise<Response>;
+beforeAll(async () => {
+  handle = await openTestDb();
+  handler = createTrpcHandler(async () => handle.db);
+});
+afterAll(async () => {
+  await handle?.close();
+});
+
+async function rate(postId: number, headers: Record<string, string>) {
+  const res = await handler(
+    new NextRequest("http://localhost/api/trpc/rating.submit", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ postId, score: 3 }),
+    }),
+  );
+  return { status: res.status, body: (await res.json()) as { result?: { data: { myRating: number } } } };
+}
+
+describe("API tokens", () => {
+  it("are shown once, stored hashed, authenticate Bearer calls, and stop working when revoked", async () => {
+    const { db } = handle;
+    const owner = await makeUser(db);
+    const postId = await makePost(db, owner);
+    const api = callerFor(db, owner);
+    const created = await api.token.create({ name: "load test" });
+    expect(created.token).toMatch(/^ss_[A-Za-z0-9_-]{43}$/);
+    const listed = await api.token.list();
+    expect(listed).toEqual([{ id: created.id, name: "load test", prefix: created.token.slice(0, 10), createdAt: created.createdAt, lastUsedAt: null }]);
+    expect(JSON.stringify(listed)).not.toContain(created.token);
+
+    const ok = await rate(postId, { authorization: `Bearer ${created.token}` });
+    expect(ok.status).toBe(200);
+    expect((await callerFor(db, owner).post.byId({ id: postId })).myRating).toBe(3);
+    expect((await api.token.list())[0]?.lastUsedAt).not.toBeNull();
+
+    await api.token.revoke({ id: created.id });
+    expect((await rate(postId, { authorization: `Bearer ${created.token}` })).status).toBe(401);
+    expect(await api.token.list()).toEqual([]);
+  });
+
+  it("a bad Bearer token is anonymous even beside a valid session cookie", async () => {
+    const { db } = handle;
+    const user = await makeUser(db);
+    const postId = await makePost(db, user);
+    const cookie = `next-auth.session-token=${await encode({ token: { sub: String(user) }, secret: authSecret() })}`;
+    const before = await snapshot(db);
+    for (const authorization of ["Bearer ss_forged", "Bearer ", "Bearer x".repeat(50), `Bearer ss_${"A".repeat(43)}`]) {
+      expect((await rate(postId, { authorization, cookie })).status).toBe(401);
+    }
+    expect(await snapshot(db)).toBe(before);
+  });
+
+  it("nobody can revoke another user's token, and the number of tokens is capped", async () => {
+    const { db } = handle;
+    const alice = await makeUser(db);
+    const mallory = await makeUser(db);
+    const token = await callerFor(db, alice).token.create({ name: "alice's" });
+    await expect(callerFor(db, mallory).token.revoke({ id: token.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await callerFor(db, alice).token.list()).toHaveLength(1);
+    await expect(callerFor(db, null).token.create({ name: "x" })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(callerFor(db, alice).token.create({ name: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+
+    for (let i = 1; i < MAX_TOKENS_PER_USER; i++) await callerFor(db, alice).token.create({ name: `t${i}` });
+    const error = await callerFor(db, alice)
+      .token.create({ name: "one too many" })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "BAD_REQUEST" });
+    expect(await callerFor(db, alice).token.list()).toHaveLength(MAX_TOKENS_PER_USER);
+  });
+});
