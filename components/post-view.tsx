@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { formatDate, readingMinutes } from "./format";
+import { LockToggle } from "./lock-toggle";
 import { RatingControl } from "./rating-control";
 import { RatingHistogram } from "./rating-histogram";
 import { ScoreBadge } from "./score-badge";
@@ -33,6 +34,7 @@ export function PostView({ id }: { id: number }) {
         <ScoreBadge score={shownScore} ratingCount={post.ratingCount} />
         <RatingControl post={post} />
       </section>
+      <LockToggle postId={post.id} locked={post.locked} />
       {post.steadiness && (
         <SteadinessBanner
           steadiness={post.steadiness}

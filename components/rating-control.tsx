@@ -9,12 +9,12 @@ import type { PostPage, PostSummary } from "@/server/posts/queries";
 import { StarRating } from "./star-rating";
 import { useTRPC } from "./trpc";
 
-type RatedFields = Pick<PostSummary, "id" | "myRating" | "ratingCount" | "score">;
+type RatedFields = Pick<PostSummary, "id" | "myRating" | "ratingCount" | "score" | "locked">;
 
 function explain(error: unknown): string {
   if (error instanceof TRPCClientError) {
     const status = (error.data as { httpStatus?: number } | undefined)?.httpStatus;
-    if (status === 401) return "Your session has ended. Sign in again to rate.";
+    if (status === 401) return "Your session has ended: sign in again to rate.";
     if (status === 429) return error.message || "Too many ratings. Try again in a moment.";
     if (status === 403) return error.message || "This post is not accepting ratings.";
     if (status === 404) return "This post no longer exists.";
@@ -60,6 +60,15 @@ export function RatingControl({ post }: { post: RatedFields }) {
     }),
   );
 
+  if (post.locked) {
+    return (
+      <div className="rating">
+        <StarRating value={post.myRating} onRate={() => {}} disabled label="Rating (closed by a moderator)" />
+        <p className="hint">Ratings are closed by a moderator</p>
+      </div>
+    );
+  }
+
   if (status !== "authenticated") {
     return (
       <div className="rating">
@@ -78,6 +87,12 @@ export function RatingControl({ post }: { post: RatedFields }) {
       {error && (
         <p className="error" role="alert">
           {error}
+          {error.startsWith("Your session has ended") && (
+            <>
+              {" "}
+              <Link href={`/signin?callbackUrl=${encodeURIComponent(pathname)}`}>Sign in</Link>
+            </>
+          )}
         </p>
       )}
     </div>

@@ -25,6 +25,8 @@ export function SiteHeader() {
             <Link href="/posts/new" className="button">
               New post
             </Link>
+            {session.user.role === "admin" && <Link href="/admin/moderation">Moderation</Link>}
+            <Link href="/settings/tokens">Tokens</Link>
             <span className="who">{session.user.name}</span>
             <button type="button" className="link" onClick={onSignOut}>
               Sign out

@@ -15,6 +15,8 @@ export type PostSummary = {
   ratingCount: number;
   score: number | null;
   myRating: number | null;
+  /** Locked by a moderator: ratings are refused, the score stays. */
+  locked: boolean;
   analysis: TextAnalysis;
 };
 
@@ -44,6 +46,7 @@ type PostRow = {
   score: number | null;
   score_state?: string | null;
   my_rating: number | null;
+  locked: boolean;
   word_count: number;
   avg_word_length: number;
 };
@@ -59,6 +62,7 @@ function toSummary(row: PostRow): PostSummary {
     ratingCount: row.live_count,
     score: row.score,
     myRating: row.my_rating,
+    locked: row.locked,
     analysis: { wordCount: row.word_count, avgWordLength: row.avg_word_length },
   };
 }
@@ -74,7 +78,7 @@ function postColumns(viewerId: number | null): SQL {
     to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
     ((extract(epoch from p.created_at) * 1000000)::bigint)::text as created_us,
     p.rating_count + (select count(*)::int from ratings n where n.post_id = p.id and n.folded_score is null) as live_count,
-    p.rating_count, p.score, ${myRating} as my_rating, p.word_count, p.avg_word_length`;
+    p.rating_count, p.score, ${myRating} as my_rating, p.locked_at is not null as locked, p.word_count, p.avg_word_length`;
 }
 
 const ORDER: Record<PostSort, SQL> = {

@@ -1,0 +1,66 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { formatScore } from "./format";
+import { useTRPC } from "./trpc";
+
+function utc(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString("en", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+}
+
+export function ModerationTable() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const held = useQuery(trpc.admin.heldPosts.queryOptions());
+  const refresh = () => queryClient.invalidateQueries(trpc.admin.heldPosts.queryFilter());
+  const lock = useMutation(trpc.admin.lockPost.mutationOptions({ onSuccess: refresh }));
+  const unlock = useMutation(trpc.admin.unlockPost.mutationOptions({ onSuccess: refresh }));
+
+  if (held.isPending) return <p className="hint">Loading…</p>;
+  if (held.isError) return <p role="alert">Could not load: {held.error.message}</p>;
+  if (held.data.length === 0) return <p className="empty">No post has ratings held back right now.</p>;
+  return (
+    <table className="table">
+      <thead>
+        <tr>
+          <th scope="col">Post</th>
+          <th scope="col">Held</th>
+          <th scope="col">Held mean</th>
+          <th scope="col">Score (all)</th>
+          <th scope="col">When (UTC)</th>
+          <th scope="col">Peak volume</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {held.data.map((p) => (
+          <tr key={p.id}>
+            <td>
+              <Link href={`/posts/${p.id}`}>{p.title}</Link>
+            </td>
+            <td>{Math.round(p.heldCount).toLocaleString("en")} of {p.ratingCount.toLocaleString("en")}</td>
+            <td>{p.heldMean.toFixed(1)}</td>
+            <td>
+              {formatScore(p.score) ?? "–"} ({formatScore(p.scoreAllIncluded) ?? "–"})
+            </td>
+            <td>{p.heldSince === p.lastHeldAt ? utc(p.heldSince) : `${utc(p.heldSince)} – ${utc(p.lastHeldAt)}`}</td>
+            <td>{Math.round(p.peakVolumeRatio)}×</td>
+            <td>
+              {p.lockedAt ? (
+                <button type="button" onClick={() => unlock.mutate({ postId: p.id })}>
+                  Unlock
+                </button>
+              ) : (
+                <button type="button" onClick={() => lock.mutate({ postId: p.id })}>
+                  Lock
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
