@@ -54,6 +54,7 @@ export default defineConfig({
       ...database,
       NEXTAUTH_SECRET: "e2e-secret-not-for-production-use-0123456789",
       NEXTAUTH_URL: baseURL,
+      ADMIN_EMAILS: "admin-e2e@example.test",
       PORT: String(port),
     },
   },
