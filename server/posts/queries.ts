@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
 import { decodeCursor, encodeCursor, type PostSort } from "./cursor";
+import { liveCount, unfoldedCountCapped } from "@/server/ratings/live-count";
 import { summarize, type EngineState } from "@/server/ratings/scoring/engine";
 import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
 import type { Steadiness } from "@/server/ratings/scoring/policy";
@@ -42,7 +43,7 @@ type PostRow = {
   created_at: string;
   created_us: string;
   rating_count: number;
-  live_count: number;
+  unfolded: number;
   score: number | null;
   score_state?: string | null;
   my_rating: number | null;
@@ -51,7 +52,7 @@ type PostRow = {
   avg_word_length: number;
 };
 
-function toSummary(row: PostRow): PostSummary {
+function toSummary(row: PostRow, ratingCount: number): PostSummary {
   return {
     id: row.id,
     title: row.title,
@@ -59,7 +60,7 @@ function toSummary(row: PostRow): PostSummary {
     author: { id: row.author_id, name: row.author_name },
     createdAt: row.created_at,
     // Live: folded ratings plus new ones the next fold will count; the score moves at that fold.
-    ratingCount: row.live_count,
+    ratingCount,
     score: row.score,
     myRating: row.my_rating,
     locked: row.locked,
@@ -77,7 +78,7 @@ function postColumns(viewerId: number | null): SQL {
   return sql`p.id, p.title, p.excerpt, p.author_id, u.name as author_name,
     to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
     ((extract(epoch from p.created_at) * 1000000)::bigint)::text as created_us,
-    p.rating_count + (select count(*)::int from ratings n where n.post_id = p.id and n.folded_score is null) as live_count,
+    ${unfoldedCountCapped(sql`p.id`)} as unfolded,
     p.rating_count, p.score, ${myRating} as my_rating, p.locked_at is not null as locked, p.word_count, p.avg_word_length`;
 }
 
@@ -149,7 +150,8 @@ export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage
   const last = page.at(-1);
   const nextCursor =
     found.length > input.limit && last ? encodeCursor({ sort: input.sort, key: sortKey(input.sort, last), id: last.id }) : null;
-  return { items: page.map(toSummary), nextCursor };
+  const items = await Promise.all(page.map(async (row) => toSummary(row, await liveCount(db, row.id, row.rating_count, row.unfolded))));
+  return { items, nextCursor };
 }
 
 export async function getPost(db: Db, id: number, viewerId: number | null): Promise<PostDetail | null> {
@@ -162,7 +164,7 @@ export async function getPost(db: Db, id: number, viewerId: number | null): Prom
   if (!row) return null;
   const summary = row.score_state ? summarize(JSON.parse(row.score_state) as EngineState) : null;
   return {
-    ...toSummary(row),
+    ...toSummary(row, await liveCount(db, row.id, row.rating_count, row.unfolded)),
     content: row.content ?? "",
     histogram: summary?.histogram ?? emptyHistogram(),
     scoreAllIncluded: summary?.scoreAllIncluded ?? null,

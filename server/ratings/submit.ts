@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
+import { EXACT_UNFOLDED_LIMIT, liveCount, unfoldedCountCapped } from "./live-count";
 
 export type RatingResult = {
   postId: number;
@@ -40,7 +41,9 @@ type SubmitRow = {
   previous_score: number | null;
   previous_updated_at: string | null;
   updated_at: string | null;
-  live_count: number;
+  folded: number;
+  unfolded: number;
+  inserted: number;
   score: number | null;
 };
 
@@ -73,10 +76,10 @@ export async function submitRating(db: Db, input: { postId: number; userId: numb
                  (select previous_score::int from up) as previous_score,
                  (select ${isoMicros(sql`previous_updated_at`)} from up) as previous_updated_at,
                  (select ${isoMicros(sql`updated_at`)} from up) as updated_at,
+                 t.rating_count as folded,
+                 ${unfoldedCountCapped(sql`t.id`)} as unfolded,
                  -- This statement's snapshot cannot see its own insert: count it explicitly.
-                 t.rating_count
-                   + (select count(*)::int from ratings u where u.post_id = t.id and u.folded_score is null)
-                   + (select count(*)::int from up where previous_score is null) as live_count,
+                 (select count(*)::int from up where previous_score is null) as inserted,
                  t.score
           from target t`,
     );
@@ -90,7 +93,10 @@ export async function submitRating(db: Db, input: { postId: number; userId: numb
   return {
     postId: input.postId,
     myRating: input.score,
-    ratingCount: row.live_count,
+    // Exact below the cap (this statement's own insert added, as its snapshot cannot see it); above
+    // it, the live count of a post rated faster than it is folded, at most a second old.
+    ratingCount:
+      row.unfolded <= EXACT_UNFOLDED_LIMIT ? row.folded + row.unfolded + row.inserted : await liveCount(db, input.postId, row.folded, row.unfolded),
     score: row.score,
     changed: row.changed,
     updatedAt: row.updated_at,
