@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { initialState, replay, type EngineState } from "@/server/ratings/scoring/engine";
 import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
 import { POLICY_NAMES, type PolicyName } from "@/server/ratings/scoring/policy";
-import { DEFAULT_STEADY_PARAMS } from "@/server/ratings/scoring/steady";
+import { DEFAULT_STEADY_PARAMS, type SteadyState } from "@/server/ratings/scoring/steady";
 import { RatingSimulator } from "@/server/ratings/simulate";
 import { EVENT_TIME, SCENARIOS, WINDOW_SECONDS, generate, type Scenario } from "./scenarios";
 
@@ -107,19 +107,22 @@ function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunRe
     const lastClose = end - WINDOW_SECONDS;
     let heldShare: number | null = null;
     if (policy === "steady") {
-      // Held weight is not attributable to single ratings: count it as legitimate in the proportion
-      // of legitimate ratings among the current ratings of the windows it was held from.
+      // Held weight is not attributable to single ratings. Star by star, count it as legitimate in
+      // the proportion of legitimate ratings among the current ratings of that star in the windows
+      // it was held from (attackers mostly use other stars than the crowd, so this separates well).
       const steadiness = simulator.score(POST).steadiness;
+      const held = (incremental.inner as SteadyState).held;
       if (steadiness === null) heldShare = 0;
       else {
-        let legitIn = 0;
-        let allIn = 0;
+        const legitIn = emptyHistogram();
+        const allIn = emptyHistogram();
         for (const r of current.values()) {
           if (r.window < steadiness.heldSince || r.window > steadiness.lastHeldAt) continue;
-          allIn += 1;
-          if (r.legit) legitIn += 1;
+          allIn[r.score]! += 1;
+          if (r.legit) legitIn[r.score]! += 1;
         }
-        heldShare = allIn === 0 ? 0 : (steadiness.heldCount * (legitIn / allIn)) / legitCount;
+        const legitHeld = held.reduce((sum, weight, s) => sum + (allIn[s] ? (weight * legitIn[s]!) / allIn[s]! : 0), 0);
+        heldShare = legitHeld / legitCount;
       }
     }
     results[policy] = {

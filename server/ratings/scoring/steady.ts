@@ -29,16 +29,23 @@ export type SteadyParams = {
   shiftSigmas: number;
   /** Floor of the rating spread σ used in those tests. */
   minSigma: number;
+  /**
+   * Calm traffic confirms held ratings when its mean lies on their side of the score they were
+   * held from (the anchor), at least this share of their distance from it.
+   */
+  confirmShare: number;
   /** Each calm rating that confirms the held opinion releases up to this many held ratings. */
   releasePerConfirming: number;
-  /** Calm traffic must amount to this many ratings before it can confirm anything. */
+  /** Calm traffic must amount to this many ratings before it can confirm anything… */
   minCalmForRelease: number;
+  /** …and must have lasted this long since the last held window, seconds. */
+  quietSeconds: number;
 };
 
 export const DEFAULT_STEADY_PARAMS: SteadyParams = {
   priorWeight: 5,
   priorMean: 3,
-  baselineSeconds: 24 * 3600,
+  baselineSeconds: 48 * 3600,
   recentSeconds: 30 * 60,
   calmSeconds: 2 * 3600,
   campaignVolume: 1.5,
@@ -48,8 +55,10 @@ export const DEFAULT_STEADY_PARAMS: SteadyParams = {
   shiftStars: 0.5,
   shiftSigmas: 3,
   minSigma: 0.75,
-  releasePerConfirming: 10,
-  minCalmForRelease: 10,
+  confirmShare: 0.75,
+  releasePerConfirming: 40,
+  minCalmForRelease: 20,
+  quietSeconds: 1800,
 };
 
 export type SteadyState = {
@@ -60,7 +69,7 @@ export type SteadyState = {
   /** Exponential moving average of ratings per window, and its bias correction 1 − (1 − α)^t. */
   rate: number;
   rateNorm: number;
-  /** Decayed sums of recent traffic and of calm traffic, per star. */
+  /** Decayed sums of recent traffic and of calm traffic (since the last held window), per star. */
   recent: Histogram;
   calm: Histogram;
   /** Start of the last window processed, Unix seconds. */
@@ -69,6 +78,8 @@ export type SteadyState = {
   heldSince: number | null;
   lastHeldAt: number | null;
   peakVolumeRatio: number;
+  /** The displayed score when the first of the held ratings was set aside: what they deviate from. */
+  heldAnchor: number | null;
 };
 
 function decay(seconds: number, windowSeconds: number, windows: number): number {
@@ -109,6 +120,7 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
       heldSince: null,
       lastHeldAt: null,
       peakVolumeRatio: 0,
+      heldAnchor: null,
     }),
 
     step(state, window, windowSeconds) {
@@ -143,6 +155,8 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
       let held: Histogram = state.held;
       let calm = calmDecayed;
       let { heldSince, lastHeldAt, peakVolumeRatio } = state;
+      // States stored before the anchor existed lack it: the displayed score is the best stand-in.
+      let heldAnchor = state.heldAnchor ?? (total(state.held) > 0 ? displayed : null);
       if (burst) {
         // Count at most what a normal window of this post would plausibly hold: for each star,
         // burstAllowance·λ ratings spread like its accepted opinion (the allowance absorbs the
@@ -152,7 +166,12 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         const take = h.map((count, s) => Math.min(count, acceptedShare[s] ?? 0)) as Histogram;
         accepted = add(state.accepted, take);
         held = add(state.held, h.map((count, s) => count - (take[s] ?? 0)) as Histogram);
+        // Only traffic after the last held window may confirm a hold: calm traffic from before a
+        // burst shows the old opinion (and would slow down following a real change), and the
+        // windows between the held ones of a leaky campaign are the campaign itself.
+        calm = emptyHistogram();
         heldSince ??= window.start;
+        heldAnchor ??= displayed;
         lastHeldAt = window.start;
         peakVolumeRatio = Math.max(peakVolumeRatio, n / lambda);
       } else {
@@ -162,12 +181,16 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         const heldMean = mean(held);
         const calmMean = mean(calm);
         // Release held ratings when calm traffic, in aggregate, confirms their opinion.
-        if (heldTotal > 0 && heldMean !== null && calmMean !== null && total(calm) >= p.minCalmForRelease) {
-          const towardHeld = heldMean - displayed;
-          const calmShift = calmMean - displayed;
+        // Both are measured from the anchor, not from the displayed score: releasing moves the
+        // score toward the held mean, and a test against the moving score would stall half-way.
+        // Calm must also have lasted: a lull inside a campaign is short, its ratings are the campaign's.
+        const quiet = lastHeldAt !== null && window.start - lastHeldAt >= p.quietSeconds;
+        if (quiet && heldTotal > 0 && heldMean !== null && calmMean !== null && heldAnchor !== null && total(calm) >= p.minCalmForRelease) {
+          const towardHeld = heldMean - heldAnchor;
+          const calmShift = calmMean - heldAnchor;
           const confirms =
             Math.sign(calmShift) === Math.sign(towardHeld) &&
-            Math.abs(calmShift) >= 0.5 * Math.abs(towardHeld) &&
+            Math.abs(calmShift) >= p.confirmShare * Math.abs(towardHeld) &&
             (Math.abs(calmShift) * Math.sqrt(total(calm))) / sigma > p.shiftSigmas;
           if (confirms) {
             const release = Math.min(heldTotal, p.releasePerConfirming * n);
@@ -178,6 +201,7 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         }
         if (total(held) === 0) {
           heldSince = null;
+          heldAnchor = null;
           lastHeldAt = null;
           peakVolumeRatio = 0;
         }
@@ -194,6 +218,7 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         heldSince,
         lastHeldAt,
         peakVolumeRatio,
+        heldAnchor,
       };
     },
 
