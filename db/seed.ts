@@ -1,4 +1,4 @@
-// Demo data, set-based: `npm run db:seed -- --users 1000 --posts 1000 --ratings 100000 [--bomb 300]`.
+// Demo data, set-based: `npm run db:seed -- --users 1000 --posts 1000 --ratings 100000 [--hot N] [--bomb N]`.
 // Uses DATABASE_URL, or the embedded PGlite directory when it is unset (stop `npm run dev` first).
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
@@ -78,6 +78,19 @@ async function seedRatings(db: Db, count: number, tag: string): Promise<void> {
   );
 }
 
+/** N ratings on the oldest post, from the first N demo users: one post with very many raters. */
+async function seedHotPost(db: Db, count: number, tag: string): Promise<void> {
+  await rows(
+    db,
+    sql`insert into ratings (post_id, user_id, score, created_at, updated_at)
+        select (select min(id) from posts), u.id,
+               least(5, greatest(0, round(3.6 + (random() - 0.5) * 3)))::smallint, ts, ts
+        from (select id from users where email like ${`demo%-${tag}@steadystar.test`} order by id limit ${count}) u
+        cross join lateral (select now() - random() * interval '7 days' + (u.id * 0) * interval '1 second' as ts) t
+        on conflict (post_id, user_id) do nothing`,
+  );
+}
+
 /** A burst of zeros on the newest post from fresh accounts, so the steady score has something to hold. */
 async function seedBomb(db: Db, count: number, tag: string): Promise<void> {
   await rows(
@@ -100,13 +113,16 @@ async function main() {
       posts: { type: "string", default: "1000" },
       ratings: { type: "string", default: "100000" },
       bomb: { type: "string", default: "0" },
+      hot: { type: "string", default: "0" },
+      "no-fold": { type: "boolean", default: false },
     },
   });
   const users = Number(values.users);
   const posts = Number(values.posts);
   const ratings = Math.min(Number(values.ratings), users * posts);
   const bomb = Number(values.bomb);
-  for (const [name, n] of Object.entries({ users, posts, ratings, bomb })) {
+  const hot = Math.min(Number(values.hot), users);
+  for (const [name, n] of Object.entries({ users, posts, ratings, bomb, hot })) {
     if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be a whole number ≥ 0`);
   }
   const handle = await openFromEnv();
@@ -120,8 +136,9 @@ async function main() {
     await time(`users (${users})`, () => seedUsers(handle.db, users, tag));
     await time(`posts (${posts})`, () => seedPosts(handle.db, posts, tag));
     await time(`ratings (${ratings})`, () => seedRatings(handle.db, ratings, tag));
+    if (hot > 0) await time(`hot post: ${hot} ratings on the oldest post`, () => seedHotPost(handle.db, hot, tag));
     if (bomb > 0) await time(`burst of ${bomb} zeros on the newest post`, () => seedBomb(handle.db, bomb, tag));
-    await time("fold into windows and score", () => runFold(handle.db, engineConfig()));
+    if (!values["no-fold"]) await time("fold into windows and score", () => runFold(handle.db, engineConfig()));
     console.log(`demo users sign in as demo1-${tag}@steadystar.test … with password "${DEMO_PASSWORD}"`);
   } finally {
     await handle.close();

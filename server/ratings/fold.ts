@@ -32,7 +32,6 @@ export async function foldBatch(db: Db, config: EngineConfig, options: FoldOptio
             from ratings
             where folded_at is distinct from updated_at or folded_score is distinct from score
             limit ${batchSize}
-            for update skip locked
           ),
           moves as (
             select post_id, ${windowOf(sql`folded_at`, config.windowSeconds)} as ws, folded_score::int as s, -1 as d

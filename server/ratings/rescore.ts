@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import type { EngineConfig } from "./config";
 import { lockEngine } from "./engine-lock";
@@ -17,6 +17,23 @@ export function parseState(text: string | null, config: EngineConfig): EngineSta
   const state = JSON.parse(text) as EngineState;
   // A state written under another policy cannot be resumed: the post is replayed from its first window.
   return state.policy === config.policy ? state : null;
+}
+
+/**
+ * Engine states are kept only on windows that start on a whole hour (and in posts.score_state for
+ * the last one): resuming then replays at most an hour of windows, while a busy post writes one
+ * state an hour instead of one a window. Replay is deterministic, so where it resumes from never
+ * changes the result.
+ */
+export const CHECKPOINT_SECONDS = 3600;
+
+export function isCheckpoint(windowStart: number): boolean {
+  return windowStart % CHECKPOINT_SECONDS === 0;
+}
+
+/** SQL: the window row holds a checkpoint state (only these are ever resumed from). */
+export function checkpointState(alias: string): SQL {
+  return sql.raw(`(${alias}.state is not null and extract(epoch from ${alias}.window_start)::bigint % ${CHECKPOINT_SECONDS} = 0)`);
 }
 
 export type ScoredPost = { postId: number; windows: { start: number; state: EngineState }[]; final: EngineState };
@@ -40,9 +57,11 @@ export function scorePosts(
   });
 }
 
-/** Writes replayed window states and each post's score, state and folded totals. */
+/** Writes the replayed checkpoint states and each post's score, state and folded totals. */
 export async function saveScores(tx: Db, scored: readonly ScoredPost[]): Promise<void> {
-  const windowStates = scored.flatMap((post) => post.windows.map((w) => ({ p: post.postId, w: w.start, s: JSON.stringify(w.state) })));
+  const windowStates = scored.flatMap((post) =>
+    post.windows.filter((w) => isCheckpoint(w.start)).map((w) => ({ p: post.postId, w: w.start, s: JSON.stringify(w.state) })),
+  );
   if (windowStates.length) {
     await rows(
       tx,
@@ -76,52 +95,40 @@ export async function saveScores(tx: Db, scored: readonly ScoredPost[]): Promise
 const windowColumns = sql`w.post_id, extract(epoch from w.window_start)::float8 as start, w.c0, w.c1, w.c2, w.c3, w.c4, w.c5`;
 
 /**
- * Re-scores up to `limit` posts marked by the fold, each from the state stored with the window
- * before its first changed window (or from scratch), in one transaction.
+ * Re-scores up to `limit` posts marked by the fold, in one transaction: each from the checkpoint
+ * state stored before its first changed window (or from scratch), replaying every window after it.
  */
 async function rescoreChunk(db: Db, config: EngineConfig, limit: number): Promise<number> {
   return db.transaction(async (tx) => {
     await lockEngine(tx);
-    const marked = await rows<{ id: number; from_state: string | null; from_epoch: number }>(
+    const marked = await rows<{ id: number; from_state: string | null; from_epoch: number | null }>(
       tx,
-      sql`select p.id, extract(epoch from p.rescore_from)::float8 as from_epoch,
-                 (select w.state from rating_windows w
-                  where w.post_id = p.id and w.window_start < p.rescore_from
-                  order by w.window_start desc limit 1) as from_state
-          from posts p where p.rescore_from is not null
+      sql`select p.id, c.state as from_state, extract(epoch from c.window_start)::float8 as from_epoch
+          from posts p
+          left join lateral (
+            select w.window_start, w.state from rating_windows w
+            where w.post_id = p.id and w.window_start < p.rescore_from and ${checkpointState("w")}
+            order by w.window_start desc limit 1
+          ) c on true
+          where p.rescore_from is not null
           order by p.id limit ${limit}
           for update of p skip locked`,
     );
     if (marked.length === 0) return 0;
     const starts = new Map<number, EngineState>();
-    const fromScratch: number[] = [];
-    const resumed: { id: number; from: number }[] = [];
-    for (const post of marked) {
+    const after = marked.map((post) => {
       const state = parseState(post.from_state, config);
       starts.set(post.id, state ?? initialState(config.policy));
-      if (state) resumed.push({ id: post.id, from: post.from_epoch });
-      else fromScratch.push(post.id);
-    }
-    const windows: WindowRow[] = [];
-    if (resumed.length) {
-      windows.push(
-        ...(await rows<WindowRow>(
-          tx,
-          sql`select ${windowColumns} from rating_windows w
-              join jsonb_to_recordset(${JSON.stringify(resumed)}::jsonb) as x(id int, "from" float8)
-                on w.post_id = x.id and w.window_start >= to_timestamp(x."from")
-              order by w.post_id, w.window_start`,
-        )),
-      );
-    }
-    if (fromScratch.length) {
-      windows.push(
-        ...(await rows<WindowRow>(
-          tx,
-          sql`select ${windowColumns} from rating_windows w where w.post_id in ${fromScratch} order by w.post_id, w.window_start`,
-        )),
-      );
-    }
+      // Replay every window after the checkpoint, or all of them when there is none to resume.
+      return { id: post.id, after: state && post.from_epoch !== null ? post.from_epoch : null };
+    });
+    const windows = await rows<WindowRow>(
+      tx,
+      sql`select ${windowColumns} from rating_windows w
+          join jsonb_to_recordset(${JSON.stringify(after)}::jsonb) as x(id int, after float8)
+            on w.post_id = x.id and (x.after is null or w.window_start > to_timestamp(x.after))
+          order by w.post_id, w.window_start`,
+    );
     await saveScores(tx, scorePosts(starts, windows, config));
     return marked.length;
   });

@@ -200,5 +200,11 @@ describe("fold and correction", () => {
     expect(post.steadiness?.heldCount).toBeGreaterThan(100);
     expect(post.steadiness?.heldMean).toBeLessThan(0.5);
     expect(post.scoreAllIncluded).toBeLessThan(2);
+
+    // The chart's series is replayed from checkpoints by the same code: its last point is the score.
+    const history = await callerFor(db, null).post.history({ id: postId, hours: 3 });
+    expect(history.length).toBeGreaterThan(30);
+    expect(history.at(-1)).toMatchObject({ count: 120, mean: 0, score: post.score });
+    expect(history.reduce((n, p) => n + p.count, 0)).toBe(180);
   });
 });
