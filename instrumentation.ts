@@ -4,6 +4,8 @@ export async function register() {
   const { jobMode } = await import("./server/jobs/schedule");
   const { engineConfig } = await import("./server/ratings/config");
   engineConfig(); // fail fast on a bad RATING_WINDOW_SECONDS or SCORE_POLICY
+  const { limitsConfigFromEnv } = await import("./server/limits");
+  limitsConfigFromEnv(); // fail fast on a bad LIMIT_* value or half the Upstash pair
   if (jobMode() === "inngest") return;
   if (process.env.STEADYSTAR_SCHEDULER === "off") return;
   const { getDb } = await import("./db/client");

@@ -56,6 +56,10 @@ export default defineConfig({
       NEXTAUTH_URL: baseURL,
       ADMIN_EMAILS: "admin-e2e@example.test",
       PORT: String(port),
+      // Every spec registers and signs in from this one address; the defaults (5 registrations an
+      // hour) would refuse a full run, let alone a retry.
+      LIMIT_REGISTER_IP: "1000/1h",
+      LIMIT_SIGNIN_IP: "1000/5m",
     },
   },
 });

@@ -1,7 +1,8 @@
-import type { NextAuthOptions } from "next-auth";
+import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getDb } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
 import { authSecret } from "./env";
+import { clientIpFromHeaders, defaultLimits, type Limits } from "./limits";
 import { verifyCredentials } from "./users/accounts";
 
 declare module "next-auth" {
@@ -19,6 +20,35 @@ declare module "next-auth/jwt" {
   }
 }
 
+type SignInRequest = { headers?: Record<string, unknown> };
+
+function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  if (typeof value === "string") return value;
+  if (Array.isArray(value) && typeof value[0] === "string") return value[0];
+  return undefined;
+}
+
+/**
+ * The credentials check, limited per email and per client address before the password hash is
+ * even computed. Over the limit it throws: next-auth passes the message on as `?error=…` (or as
+ * `error` to `signIn(…, { redirect: false })`), so the person learns when to retry.
+ */
+export function authorizeCredentials(deps: { openDb?: () => Promise<Db>; limits?: Limits } = {}) {
+  const openDb = deps.openDb ?? getDb;
+  return async (credentials: Record<string, string> | undefined, req?: SignInRequest): Promise<User | null> => {
+    const email = credentials?.email;
+    const password = credentials?.password;
+    if (typeof email !== "string" || typeof password !== "string") return null;
+    if (email.length > 254 || password.length > 200) return null;
+    const ip = clientIpFromHeaders((name) => headerValue(req?.headers, name));
+    const verdict = await (deps.limits ?? defaultLimits()).check("signin", { email, ip });
+    if (!verdict.ok) throw new Error(verdict.message);
+    const user = await verifyCredentials(await openDb(), email, password);
+    return user ? { id: String(user.id), name: user.name, email: user.email, role: user.role } : null;
+  };
+}
+
 export function authOptions(): NextAuthOptions {
   return {
     secret: authSecret(),
@@ -31,14 +61,7 @@ export function authOptions(): NextAuthOptions {
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(credentials) {
-          const email = credentials?.email;
-          const password = credentials?.password;
-          if (typeof email !== "string" || typeof password !== "string") return null;
-          if (email.length > 254 || password.length > 200) return null;
-          const user = await verifyCredentials(await getDb(), email, password);
-          return user ? { id: String(user.id), name: user.name, email: user.email, role: user.role } : null;
-        },
+        authorize: authorizeCredentials(),
       }),
     ],
     callbacks: {

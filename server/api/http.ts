@@ -3,6 +3,7 @@ import { getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
 import type { Db } from "@/db/client";
 import { authSecret } from "@/server/env";
+import { clientIpFromHeaders, defaultLimits, type Limits } from "@/server/limits";
 import { verifyToken } from "@/server/users/tokens";
 import { appRouter } from "./root";
 import type { Context } from "./trpc";
@@ -26,12 +27,12 @@ export async function userIdFromRequest(req: NextRequest, db: Db): Promise<numbe
 
 /** The client's address as the platform reports it (Vercel and most proxies set X-Forwarded-For). */
 export function clientIp(req: NextRequest): string {
-  const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || req.headers.get("x-real-ip")?.trim() || "unknown";
+  return clientIpFromHeaders((name) => req.headers.get(name));
 }
 
-/** The whole tRPC HTTP endpoint over a database; the route passes the process's own. */
-export function createTrpcHandler(openDb: () => Promise<Db>) {
+/** The whole tRPC HTTP endpoint over a database; the route passes the process's own, with the process's limits. */
+export function createTrpcHandler(openDb: () => Promise<Db>, options: { limits?: () => Limits } = {}) {
+  const limitsFor = options.limits ?? defaultLimits;
   return (req: NextRequest): Promise<Response> =>
     fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
@@ -39,7 +40,7 @@ export function createTrpcHandler(openDb: () => Promise<Db>) {
       router: appRouter,
       async createContext({ resHeaders }): Promise<Context> {
         const db = await openDb();
-        return { db, userId: await userIdFromRequest(req, db), ip: clientIp(req), resHeaders };
+        return { db, userId: await userIdFromRequest(req, db), ip: clientIp(req), resHeaders, limits: limitsFor() };
       },
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { rows, type Db } from "@/db/client";
+import type { LimitedAction, Limits } from "@/server/limits";
 
 export type Context = {
   db: Db;
@@ -11,6 +12,11 @@ export type Context = {
   ip?: string;
   /** Response headers of the HTTP request, when there is one (Retry-After and the like). */
   resHeaders?: Headers;
+  /**
+   * Rate limits. Every HTTP request has them; in-process callers (scripts, tests of other
+   * features) leave them out and are not limited.
+   */
+  limits?: Limits;
 };
 
 /** "score: Too big: expected number to be <=5" — the field first, so every 400 names it. */
@@ -50,6 +56,23 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to do this" });
   return next({ ctx: { ...ctx, userId: ctx.userId } });
 });
+
+/**
+ * Counts the call against the action's limits (per user, per IP, whatever the context has) and
+ * refuses it with 429 and Retry-After once over, before the procedure writes anything.
+ */
+export function rateLimited(action: LimitedAction) {
+  return t.middleware(async ({ ctx, next }) => {
+    if (ctx.limits) {
+      const verdict = await ctx.limits.check(action, { user: ctx.userId, ip: ctx.ip });
+      if (!verdict.ok) {
+        ctx.resHeaders?.set("Retry-After", String(verdict.retryAfterSeconds));
+        throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: verdict.message });
+      }
+    }
+    return next();
+  });
+}
 
 // The role is read from the database on every admin call, not from the session, so a revoked
 // admin loses access at once. Admin calls are rare; the cost does not matter.

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { createPost, getPost, InvalidCursorError, listPosts } from "@/server/posts/queries";
 import { getPostHistory } from "@/server/posts/history";
 import { createPostInput, listPostsInput, postByIdInput, postHistoryInput } from "../inputs";
-import { protectedProcedure, publicProcedure, router } from "../trpc";
+import { protectedProcedure, publicProcedure, rateLimited, router } from "../trpc";
 
 export const postRouter = router({
   list: publicProcedure.input(listPostsInput).query(async ({ ctx, input }) => {
@@ -28,5 +28,6 @@ export const postRouter = router({
 
   create: protectedProcedure
     .input(createPostInput)
+    .use(rateLimited("post"))
     .mutation(({ ctx, input }) => createPost(ctx.db, { authorId: ctx.userId, ...input })),
 });
