@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { rows, type Db } from "@/db/client";
+import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
 import type { LimitedAction, Limits } from "@/server/limits";
 
 export type Context = {
@@ -29,6 +30,9 @@ const t = initTRPC.context<Context>().create({
     const zodError = error.cause instanceof z.ZodError ? error.cause : null;
     return {
       ...shape,
+      // An unexpected failure's own message can carry SQL and its parameters: it goes to the server
+      // log (onError), never to the client.
+      message: error.code === "INTERNAL_SERVER_ERROR" ? "internal server error" : shape.message,
       data: {
         ...shape.data,
         fieldErrors: zodError ? (z.flattenError(zodError).fieldErrors as Record<string, string[] | undefined>) : null,
@@ -52,9 +56,16 @@ const nameTheField = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(nameTheField);
 
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to do this" });
-  return next({ ctx: { ...ctx, userId: ctx.userId } });
+  const result = await next({ ctx: { ...ctx, userId: ctx.userId } });
+  // A valid session or token of an account that no longer exists (a reset or restored database)
+  // surfaces as a foreign-key violation on the user's id. Checking the account on every call
+  // would cost a query on the hot path; this costs nothing until it happens.
+  if (!result.ok && pgErrorCode(result.error.cause) === FOREIGN_KEY_VIOLATION) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "your account no longer exists: sign in again" });
+  }
+  return result;
 });
 
 /**

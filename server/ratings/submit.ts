@@ -1,6 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
-import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
 import { EXACT_UNFOLDED_LIMIT, liveCount, unfoldedCountCapped } from "./live-count";
 
 export type RatingResult = {
@@ -57,36 +56,32 @@ type SubmitRow = {
  * the WHERE of DO UPDATE, so nothing is written.
  */
 export async function submitRating(db: Db, input: { postId: number; userId: number; score: number }): Promise<RatingResult> {
-  let result: SubmitRow[];
-  try {
-    result = await rows<SubmitRow>(
-      db,
-      sql`with target as (select id, locked_at, rating_count, score from posts where id = ${input.postId}),
-          up as (
-            insert into ratings as r (post_id, user_id, score, created_at, updated_at)
-            select id, ${input.userId}, ${input.score}, now(), clock_timestamp() from target where locked_at is null
-            on conflict (post_id, user_id) do update
-              set previous_score = r.score, previous_updated_at = r.updated_at,
-                  score = excluded.score, updated_at = excluded.updated_at
-              where r.score <> excluded.score
-            returning r.previous_score, r.previous_updated_at, r.updated_at
-          )
-          select t.locked_at is not null as locked,
-                 exists (select 1 from up) as changed,
-                 (select previous_score::int from up) as previous_score,
-                 (select ${isoMicros(sql`previous_updated_at`)} from up) as previous_updated_at,
-                 (select ${isoMicros(sql`updated_at`)} from up) as updated_at,
-                 t.rating_count as folded,
-                 ${unfoldedCountCapped(sql`t.id`)} as unfolded,
-                 -- This statement's snapshot cannot see its own insert: count it explicitly.
-                 (select count(*)::int from up where previous_score is null) as inserted,
-                 t.score
-          from target t`,
-    );
-  } catch (error) {
-    if (pgErrorCode(error) === FOREIGN_KEY_VIOLATION) throw new PostNotFoundError(input.postId);
-    throw error;
-  }
+  // A missing post yields no row (the target CTE); a foreign-key error here can only mean the
+  // user's account is gone, which the protected procedure turns into 401.
+  const result = await rows<SubmitRow>(
+    db,
+    sql`with target as (select id, locked_at, rating_count, score from posts where id = ${input.postId}),
+        up as (
+          insert into ratings as r (post_id, user_id, score, created_at, updated_at)
+          select id, ${input.userId}, ${input.score}, now(), clock_timestamp() from target where locked_at is null
+          on conflict (post_id, user_id) do update
+            set previous_score = r.score, previous_updated_at = r.updated_at,
+                score = excluded.score, updated_at = excluded.updated_at
+            where r.score <> excluded.score
+          returning r.previous_score, r.previous_updated_at, r.updated_at
+        )
+        select t.locked_at is not null as locked,
+               exists (select 1 from up) as changed,
+               (select previous_score::int from up) as previous_score,
+               (select ${isoMicros(sql`previous_updated_at`)} from up) as previous_updated_at,
+               (select ${isoMicros(sql`updated_at`)} from up) as updated_at,
+               t.rating_count as folded,
+               ${unfoldedCountCapped(sql`t.id`)} as unfolded,
+               -- This statement's snapshot cannot see its own insert: count it explicitly.
+               (select count(*)::int from up where previous_score is null) as inserted,
+               t.score
+        from target t`,
+  );
   const [row] = result;
   if (!row) throw new PostNotFoundError(input.postId);
   if (row.locked) throw new PostLockedError(input.postId);

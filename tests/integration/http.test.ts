@@ -94,6 +94,23 @@ describe("tRPC over HTTP", () => {
     expect(dup.json.error?.message).toMatch(/^email:/);
   });
 
+  it("answers 401, not 500, to a valid session of an account that no longer exists", async () => {
+    const { db } = handle;
+    const postId = await makePost(db, await makeUser(db));
+    const cookie = await sessionCookie(1_999_999_999);
+    const before = await snapshot(db);
+    for (const [path, body] of [
+      ["rating.submit", { postId, score: 3 }],
+      ["post.create", { title: "t", content: "c" }],
+      ["token.create", { name: "n" }],
+    ] as const) {
+      const res = await call(path, { body, cookie });
+      expect(res.status).toBe(401);
+      expect(res.json.error?.message).toBe("your account no longer exists: sign in again");
+    }
+    expect(await snapshot(db)).toBe(before);
+  });
+
   it("answers 400 naming cursor for a non-numeric cursor", async () => {
     const res = await call("post.list", { query: { cursor: "abc" } });
     expect(res.status).toBe(400);
