@@ -58,9 +58,11 @@ export const posts = pgTable(
   (t) => [
     index("posts_rescore_idx").on(t.id).where(sql`${t.rescoreFrom} is not null`),
     index("posts_held_idx").on(t.heldCount.desc()).where(sql`${t.heldCount} > 0`),
-    index("posts_newest_idx").on(t.createdAt.desc(), t.id.desc()),
-    index("posts_top_idx").on(sql`coalesce(${t.score}, -1) desc`, t.id.desc()),
-    index("posts_most_rated_idx").on(t.ratingCount.desc(), t.id.desc()),
+    // Ascending on purpose: "order by key desc, id desc" with a (key, id) < (…) keyset is a plain
+    // backward scan of these. (A DESC NULLS LAST index does not match a default DESC order.)
+    index("posts_newest_idx").on(t.createdAt, t.id),
+    index("posts_top_idx").on(sql`coalesce(${t.score}, -1)`, t.id),
+    index("posts_most_rated_idx").on(t.ratingCount, t.id),
   ],
 );
 
