@@ -67,13 +67,16 @@ export async function verifyToken(db: Db, token: string, now = Date.now()): Prom
   const hash = hashToken(token);
   const cached = verified.get(hash);
   if (cached && cached.until > now) return cached.identity;
-  const [found] = await rows<{ user_id: number; role: "user" | "admin" }>(
+  const [found] = await rows<{ id: number; user_id: number; role: "user" | "admin"; stale: boolean }>(
     db,
-    sql`update api_tokens t set last_used_at = now()
-        from users u
-        where t.token_hash = ${hash} and t.revoked_at is null and u.id = t.user_id
-        returning t.user_id, u.role`,
+    sql`select t.id, t.user_id, u.role,
+               coalesce(t.last_used_at < now() - interval '5 minutes', true) as stale
+        from api_tokens t join users u on u.id = t.user_id
+        where t.token_hash = ${hash} and t.revoked_at is null`,
   );
+  // "Last used" is shown to the owner to the nearest few minutes; writing it on every call would
+  // put a write on the read path of every token-authenticated request.
+  if (found?.stale) await rows(db, sql`update api_tokens set last_used_at = now() where id = ${found.id}`);
   const identity = found ? { userId: found.user_id, role: found.role } : null;
   if (verified.size >= CACHE_MAX) verified.clear();
   verified.set(hash, { identity, until: now + CACHE_MS });
