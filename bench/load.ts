@@ -1,0 +1,348 @@
+// `npm run bench`: builds and starts the app (`next start`) on the machine's Postgres, seeds data at
+// scale, and drives it with autocannon on loopback next to two baselines measured in the same run —
+// a bare Node HTTP server and a bare Next.js route handler (/api/ping) from the same build. Results
+// go to docs/benchmarks.md. Options: --duration S --connections N --runs N --skip-build --skip-seed.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import postgres from "postgres";
+import { openPostgres } from "@/db/client";
+import { runCorrection } from "@/server/ratings/correction";
+import { runFold } from "@/server/ratings/fold";
+import { replaceSection } from "./report";
+
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "50" },
+    runs: { type: "string", default: "3" },
+    "skip-build": { type: "boolean", default: false },
+    "skip-seed": { type: "boolean", default: false },
+    posts: { type: "string", default: "10000" },
+    ratings: { type: "string", default: "1000000" },
+    hot: { type: "string", default: "1000000" },
+    "bench-users": { type: "string", default: "100000" },
+  },
+});
+const DURATION = Number(opts.duration);
+const CONNECTIONS = Number(opts.connections);
+const RUNS = Number(opts.runs);
+const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const DB_NAME = "steadystar_bench";
+const DB_URL = (() => {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${DB_NAME}`;
+  return url.toString();
+})();
+const NEXT_PORT = 3200;
+const NODE_PORT = 3201;
+const TOKENS_FILE = ".data/bench-tokens.json";
+const config = { policy: "steady", windowSeconds: 120 } as const;
+
+function log(message: string) {
+  console.log(`[bench] ${message}`);
+}
+
+async function timed<T>(label: string, step: () => Promise<T>): Promise<{ label: string; seconds: number; value: T }> {
+  const started = performance.now();
+  const value = await step();
+  const seconds = (performance.now() - started) / 1000;
+  log(`${label}: ${seconds.toFixed(1)} s`);
+  return { label, seconds, value };
+}
+
+function first<T>(rows: readonly T[]): T {
+  const row = rows[0];
+  if (row === undefined) throw new Error("query returned no row");
+  return row;
+}
+
+function npm(args: string[], env: Record<string, string> = {}) {
+  execFileSync("npm", args, { stdio: "inherit", env: { ...process.env, ...env } });
+}
+
+// ---------------------------------------------------------------- data
+
+type Prepared = { hotPostId: number; singlePostId: number; postIds: number[]; tokens: string[] };
+
+async function prepareData(timings: { label: string; seconds: number }[]): Promise<Prepared> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
+  await admin.unsafe(`create database ${DB_NAME}`);
+  await admin.end();
+  npm(["run", "-s", "db:migrate"], { DATABASE_URL: DB_URL });
+  const users = Math.max(Number(opts.hot), 1000);
+  const seeded = await timed(`seed ${users.toLocaleString("en")} users, ${Number(opts.posts).toLocaleString("en")} posts, ${Number(opts.ratings).toLocaleString("en")} ratings`, async () =>
+    npm(["run", "-s", "db:seed", "--", "--users", String(users), "--posts", opts.posts, "--ratings", opts.ratings, "--no-fold"], { DATABASE_URL: DB_URL }),
+  );
+  timings.push(seeded);
+  const handle = await openPostgres(DB_URL, { max: 4 });
+  const sql = postgres(DB_URL, { max: 2, onnotice: () => {} });
+  try {
+    timings.push(await timed(`fold ${Number(opts.ratings).toLocaleString("en")} pending changes over all posts`, () => runFold(handle.db, config)));
+    const hotPostId = first(await sql<{ id: number }[]>`select min(id) as id from posts`).id;
+    timings.push(
+      await timed(`seed ${Number(opts.hot).toLocaleString("en")} ratings on one post (set-based)`, async () => {
+        await sql`insert into ratings (post_id, user_id, score, created_at, updated_at)
+                  select ${hotPostId}, id, (id % 6)::smallint, ts, ts
+                  from (select id from users order by id limit ${Number(opts.hot)}) u
+                  cross join lateral (select now() - random() * interval '2 days' + (u.id * 0) * interval '1 second' as ts) t
+                  on conflict (post_id, user_id) do nothing`;
+      }),
+    );
+    timings.push(await timed(`fold ${Number(opts.hot).toLocaleString("en")} pending changes on one post`, () => runFold(handle.db, config)));
+    timings.push(await timed("nightly correction over every rating", () => runCorrection(handle.db, config)));
+
+    // Load users: each request of a write scenario rates with a user who never rated that post, so
+    // every 2xx must add exactly one row (checked after the scenario).
+    const count = Number(opts["bench-users"]);
+    const tokens = Array.from({ length: count }, () => `ss_${randomBytes(32).toString("base64url")}`);
+    await timed(`create ${count.toLocaleString("en")} load users with API tokens`, async () => {
+      const { start } = first(await sql<{ start: number }[]>`
+        with created as (
+          insert into users (email, name, password_hash)
+          select 'load' || g || '@bench.test', 'Load ' || g, 'no-sign-in' from generate_series(1, ${count}) g
+          returning id)
+        select min(id)::int as start from created`);
+      for (let i = 0; i < count; i += 10_000) {
+        const slice = tokens.slice(i, i + 10_000).map((t, k) => ({ u: start + i + k, h: createHash("sha256").update(t).digest("hex"), p: t.slice(0, 10) }));
+        await sql`insert into api_tokens (user_id, name, token_hash, prefix)
+                  select u, 'bench', h, p from jsonb_to_recordset(${sql.json(slice)}::jsonb) as x(u int, h text, p text)`;
+      }
+    });
+    const singlePostId = first(await sql<{ id: number }[]>`
+      with p as (insert into posts (author_id, title, content, excerpt, word_count, avg_word_length)
+                 values (1, 'A post with one rating', 'One rating only.', 'One rating only.', 3, 4.33) returning id),
+           r as (insert into ratings (post_id, user_id, score) select id, 2, 4 from p)
+      select id from p`).id;
+    await runFold(handle.db, config);
+    await sql`vacuum analyze`;
+    const postIds = (await sql<{ id: number }[]>`select id from posts where id <> ${hotPostId} and id <> ${singlePostId} order by id`).map((r) => r.id);
+    const prepared = { hotPostId, singlePostId, postIds, tokens };
+    mkdirSync(".data", { recursive: true });
+    writeFileSync(TOKENS_FILE, JSON.stringify(prepared));
+    return prepared;
+  } finally {
+    await sql.end();
+    await handle.close();
+  }
+}
+
+// ---------------------------------------------------------------- servers
+
+function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[server] ${chunk}`));
+  return child;
+}
+
+async function waitFor(url: string) {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+// ---------------------------------------------------------------- load
+
+type Measured = { rps: number; p50: number; p99: number; errors: number; ok: number };
+type Scenario = {
+  name: string;
+  what: string;
+  port: number;
+  build: () => autocannon.Request[];
+  /** Counts the 2xx responses of writes, to compare with the rows stored. */
+  writes?: { count: number };
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A timed run; or, given `amount`, exactly that many requests, every response awaited. */
+function once(port: number, requests: autocannon.Request[], seconds: number, amount?: number): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const options = { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, requests, ...(amount ? { amount } : { duration: seconds }) };
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function measure(scenario: Scenario, countRatings: () => Promise<number>): Promise<Measured & { stored?: number }> {
+  const warm = await once(scenario.port, scenario.build(), 2); // warm-up, not counted
+  // A timed run ends with requests in flight whose writes may land after it; write scenarios send a
+  // fixed number instead (about DURATION seconds' worth at the warm-up rate), so every write is
+  // answered before the rows are counted.
+  const amount = scenario.writes ? Math.max(CONNECTIONS * 4, Math.round(warm.requests.average * DURATION)) : undefined;
+  if (scenario.writes) scenario.writes.count = 0;
+  const before = scenario.writes ? await countRatings() : 0;
+  const runs: Measured[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const result = await once(scenario.port, scenario.build(), DURATION, amount);
+    runs.push({
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      errors: result.errors + result.timeouts + result.non2xx,
+      ok: result["2xx"],
+    });
+  }
+  const m = { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), errors: runs.reduce((n, r) => n + r.errors, 0), ok: runs.reduce((n, r) => n + r.ok, 0) };
+  log(`${scenario.name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}`);
+  if (!scenario.writes) return m;
+  const stored = (await countRatings()) - before;
+  log(`  stored ${stored} ratings for ${scenario.writes.count} successful submits`);
+  return { ...m, stored };
+}
+
+function scenarios(data: Prepared): Scenario[] {
+  // Every write uses a (user, post) pair not used before in this run, so each 2xx must add exactly
+  // one row. Spread writes cycle over a pool of 2,000 users (each token verified once, then cached,
+  // as a script's would be); the hot post gets a new user for every request.
+  const POOL = Math.min(2000, Math.floor(data.tokens.length / 2));
+  let next = 0;
+  let nextHotUser = POOL;
+  const pair = (hot: boolean) => {
+    if (hot) return { token: data.tokens[nextHotUser++ % data.tokens.length]!, post: data.hotPostId };
+    const i = next++;
+    return { token: data.tokens[i % POOL]!, post: data.postIds[Math.floor(i / POOL) % data.postIds.length]! };
+  };
+  const submit = (hot: boolean, writes: { count: number }): autocannon.Request => ({
+    method: "POST",
+    path: "/api/trpc/rating.submit",
+    setupRequest: (req) => {
+      const { token, post } = pair(hot);
+      return { ...req, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ postId: post, score: next % 6 }) };
+    },
+    onResponse: (status) => {
+      if (status === 200) writes.count += 1;
+    },
+  });
+  const list = (signedIn: boolean, input: object): autocannon.Request => ({
+    method: "GET",
+    path: `/api/trpc/post.list?input=${encodeURIComponent(JSON.stringify(input))}`,
+    setupRequest: (req) =>
+      signedIn ? { ...req, headers: { authorization: `Bearer ${data.tokens[next++ % POOL]}` } } : req,
+  });
+  const byId = (id: number): autocannon.Request => ({ method: "GET", path: `/api/trpc/post.byId?input=${encodeURIComponent(JSON.stringify({ id }))}` });
+  const spread = { count: 0 };
+  const hot = { count: 0 };
+  const mixed = { count: 0 };
+  return [
+    { name: "baseline: bare Node http", what: "GET / → {\"ok\":true}", port: NODE_PORT, build: () => [{ method: "GET", path: "/" }] },
+    { name: "baseline: bare Next.js route", what: "GET /api/ping → {\"ok\":true}", port: NEXT_PORT, build: () => [{ method: "GET", path: "/api/ping" }] },
+    { name: "rating.submit, many users × many posts", what: "Bearer token, new (user, post) pair each request", port: NEXT_PORT, build: () => [submit(false, spread)], writes: spread },
+    { name: "rating.submit, one hot post (1M ratings)", what: "Bearer token, a new user each request", port: NEXT_PORT, build: () => [submit(true, hot)], writes: hot },
+    { name: "post.list anonymous", what: "newest, 20 per page", port: NEXT_PORT, build: () => [list(false, { limit: 20 })] },
+    { name: "post.list signed in", what: "newest, 20 per page, with own ratings", port: NEXT_PORT, build: () => [list(true, { limit: 20 })] },
+    { name: "post.list most rated (hot post first)", what: "the page holding the 1M-rating post", port: NEXT_PORT, build: () => [list(false, { limit: 20, sort: "most_rated" })] },
+    { name: "post.byId, 1,000,000 ratings", what: "the hot post", port: NEXT_PORT, build: () => [byId(data.hotPostId)] },
+    { name: "post.byId, 1 rating", what: "a post with one rating", port: NEXT_PORT, build: () => [byId(data.singlePostId)] },
+    {
+      name: "90/10 read/write mix",
+      what: "9 × post.list signed in : 1 × rating.submit",
+      port: NEXT_PORT,
+      build: () => [...Array.from({ length: 9 }, () => list(true, { limit: 20 })), submit(false, mixed)],
+      writes: mixed,
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- report
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+async function main() {
+  const timings: { label: string; seconds: number }[] = [];
+  if (!opts["skip-build"]) npm(["run", "-s", "build"]);
+  let data: Prepared;
+  if (opts["skip-seed"] && existsSync(TOKENS_FILE)) data = JSON.parse(readFileSync(TOKENS_FILE, "utf8")) as Prepared;
+  else data = await prepareData(timings);
+
+  const sql = postgres(DB_URL, { max: 1, onnotice: () => {} });
+  const { version } = first(await sql<{ version: string }[]>`select split_part(version(), ' ', 2) as version`);
+  const bare = start(process.execPath, ["bench/bare-node.mjs", String(NODE_PORT)], {});
+  const next = start("node_modules/.bin/next", ["start", "-p", String(NEXT_PORT), "-H", "127.0.0.1"], {
+    DATABASE_URL: DB_URL,
+    NEXTAUTH_SECRET: "bench-secret-not-for-production-0123456789",
+    NEXTAUTH_URL: `http://127.0.0.1:${NEXT_PORT}`,
+    // One load generator, one address: per-IP limits would measure the limiter, not the app.
+    LIMIT_RATING_IP: "off",
+    LIMIT_RATING_USER: "1000/10s",
+    DATABASE_PREPARE: process.env.DATABASE_PREPARE ?? "0",
+    DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "10",
+  });
+  const results: { scenario: Scenario; m: Measured; stored?: number }[] = [];
+  try {
+    await waitFor(`http://127.0.0.1:${NODE_PORT}/`);
+    await waitFor(`http://127.0.0.1:${NEXT_PORT}/api/health`);
+    const countRatings = async () => first(await sql<{ n: number }[]>`select count(*)::int as n from ratings`).n;
+    for (const scenario of scenarios(data)) {
+      const { stored, ...m } = await measure(scenario, countRatings);
+      results.push({ scenario, m, stored });
+    }
+  } finally {
+    next.kill("SIGTERM");
+    bare.kill("SIGTERM");
+    await sql.end();
+  }
+
+  const nextBaseline = results.find((r) => r.scenario.name.startsWith("baseline: bare Next"))!.m.rps;
+  const rows = results.map(({ scenario, m, stored }) => {
+    const writes = scenario.writes ? `${stored} / ${scenario.writes.count}` : "–";
+    return `| ${scenario.name} | ${scenario.what} | ${m.rps.toFixed(0)} | ${m.p50} / ${m.p99} | ${m.errors} | ${(m.rps / nextBaseline).toFixed(2)}× | ${writes} |`;
+  });
+  const by = (name: string) => results.find((r) => r.scenario.name === name)?.m;
+  const spreadSubmit = by("rating.submit, many users × many posts");
+  const hotSubmit = by("rating.submit, one hot post (1M ratings)");
+  const hotById = by("post.byId, 1,000,000 ratings");
+  const oneById = by("post.byId, 1 rating");
+  const checks = [
+    ...["rating.submit, many users × many posts", "post.list anonymous", "post.list signed in"].map((name) => {
+      const m = by(name);
+      return m ? `- ${name}: ${(m.rps / nextBaseline).toFixed(2)}× the bare Next.js route (target ≥ 0.8×), p99 ${m.p99} ms (target ≤ 100 ms), ${m.errors} errors` : "";
+    }),
+    spreadSubmit && hotSubmit ? `- hot post vs spread-out submits: ${(hotSubmit.rps / spreadSubmit.rps).toFixed(2)}× the requests/s (target ≥ 1×)` : "",
+    hotById && oneById ? `- post.byId p50 on a post with 1,000,000 ratings vs 1 rating: ${hotById.p50} ms vs ${oneById.p50} ms` : "",
+    `- ratings stored = successful submits in every write scenario: ${results.every((r) => !r.scenario.writes || r.stored === r.scenario.writes.count) ? "yes" : "NO"}`,
+  ].filter(Boolean);
+  const section = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; PostgreSQL ${version} on the same machine; load generator (autocannon, ${CONNECTIONS} connections) on the same machine, loopback.`,
+    "",
+    `Command: \`npm run bench\` (each figure: median of ${RUNS} runs of ${DURATION} s after a 2 s warm-up; errors summed over the runs).`,
+    "",
+    "| scenario | request | requests/s (median) | p50 / p99 ms | errors | vs bare Next.js route | ratings stored / 2xx |",
+    "|---|---|---|---|---|---|---|",
+    ...rows,
+    "",
+    ...checks,
+    "",
+    ...(timings.length
+      ? ["| data step | seconds |", "|---|---|", ...timings.map((t) => `| ${t.label} | ${t.seconds.toFixed(1)} |`)]
+      : ["(data steps not re-run: `--skip-seed`)"]),
+  ].join("\n");
+  replaceSection("docs/benchmarks.md", "load", section);
+  log("docs/benchmarks.md updated");
+  const lost = results.filter((r) => r.scenario.writes && r.stored !== r.scenario.writes.count);
+  if (lost.length) {
+    console.error(`[bench] ratings stored differ from successful submits in: ${lost.map((r) => r.scenario.name).join(", ")}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
