@@ -20,9 +20,12 @@ export function safeCallback(raw: string | null | undefined): string {
   return raw && raw.startsWith("/") && !raw.startsWith("//") ? raw : "/";
 }
 
-async function signInWith(email: string, password: string): Promise<boolean> {
-  const result = await signIn("credentials", { email, password, redirect: false });
-  return Boolean(result?.ok && !result.error);
+/** Null on success, otherwise what to tell the user (a rate-limit message passes through as is). */
+async function signInWith(email: string, password: string): Promise<string | null> {
+  const result = await signIn("credentials", { email, password, redirect: false }).catch(() => null);
+  if (result?.ok && !result.error) return null;
+  if (result?.error && result.error !== "CredentialsSignin") return result.error;
+  return result ? "Email or password is incorrect." : "Network error: check your connection and try again.";
 }
 
 export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
@@ -35,9 +38,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
     const values = validate(signInInput, Object.fromEntries(new FormData(event.currentTarget)));
     if (!values) return;
     setPending(true);
-    const ok = await signInWith(values.email, values.password).catch(() => false);
+    const failure = await signInWith(values.email, values.password);
     setPending(false);
-    if (!ok) return setFormError("Email or password is incorrect.");
+    if (failure) return setFormError(failure);
     router.push(safeCallback(callbackUrl));
     router.refresh();
   }
@@ -76,9 +79,8 @@ export function RegisterForm() {
     } catch (error) {
       return fromServer(error);
     }
-    if (!(await signInWith(values.email, values.password).catch(() => false))) {
-      return setFormError("Your account was created, but signing in failed. Try signing in.");
-    }
+    const failure = await signInWith(values.email, values.password);
+    if (failure) return setFormError(`Your account was created, but signing in failed: ${failure}`);
     router.push("/");
     router.refresh();
   }

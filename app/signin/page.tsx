@@ -10,7 +10,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <h1>Sign in</h1>
       {error && (
         <p className="error" role="alert">
-          Email or password is incorrect.
+          {/* next-auth redirects here with ?error=: its own code for a wrong password, our message otherwise. */}
+          {error === "CredentialsSignin" ? "Email or password is incorrect." : error.slice(0, 200)}
         </p>
       )}
       <SignInForm callbackUrl={callbackUrl} />
