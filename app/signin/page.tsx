@@ -10,8 +10,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <h1>Sign in</h1>
       {error && (
         <p className="error" role="alert">
-          {/* next-auth redirects here with ?error=: its own code for a wrong password, our message otherwise. */}
-          {error === "CredentialsSignin" ? "Email or password is incorrect." : error.slice(0, 200)}
+          {/* ?error= comes from the URL: only our own rate-limit message is shown as given. */}
+          {/^Too many sign-in attempts: try again in \d+ seconds?$/.test(error) ? error : "Email or password is incorrect."}
         </p>
       )}
       <SignInForm callbackUrl={callbackUrl} />
