@@ -52,3 +52,16 @@ test("a phone-sized screen shows the list without horizontal scrolling", async (
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: "test-results/e2e/list-phone.png" });
 });
+
+test("follows the system's dark or light color scheme", async ({ page }) => {
+  const background = async (scheme: "light" | "dark") => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto("/");
+    return page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  };
+  const light = await background("light");
+  const dark = await background("dark");
+  expect(light).toBe("rgb(247, 247, 245)");
+  expect(dark).toBe("rgb(18, 18, 20)");
+  await page.screenshot({ path: "test-results/e2e/list-dark.png" });
+});
