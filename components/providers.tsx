@@ -3,7 +3,7 @@ import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import type { Session } from "next-auth";
 import { SessionProvider } from "next-auth/react";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import type { AppRouter } from "@/server/api/root";
 import { makeQueryClient } from "./query-client";
 import { TRPCProvider } from "./trpc";
@@ -25,6 +25,11 @@ function trpcUrl(): string {
 export function Providers({ children, session }: { children: ReactNode; session: Session | null }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: trpcUrl() })] }));
+  // Marks the document once React has taken over the server-rendered HTML: browser tests wait for
+  // it before typing, since input typed before hydration can be lost.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <SessionProvider session={session}>
       <QueryClientProvider client={queryClient}>

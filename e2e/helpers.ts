@@ -2,12 +2,18 @@ import { expect, type Page } from "@playwright/test";
 
 let counter = 0;
 
+/** Waits until React has hydrated the page (set by components/providers.tsx), so typing sticks. */
+export async function hydrated(page: Page) {
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+}
+
 /** Registers a brand-new account through the form; the app signs it in straight away. */
 export async function registerNewUser(page: Page): Promise<{ email: string; password: string; name: string }> {
   counter += 1;
   const id = `${Date.now().toString(36)}${counter}`;
   const user = { email: `e2e-${id}@example.test`, password: "e2e-password-1", name: `Tester ${id}` };
   await page.goto("/register");
+  await hydrated(page);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Name").fill(user.name);
   await page.getByLabel("Password").fill(user.password);
@@ -18,6 +24,7 @@ export async function registerNewUser(page: Page): Promise<{ email: string; pass
 
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto("/signin");
+  await hydrated(page);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();

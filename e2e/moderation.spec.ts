@@ -1,11 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { registerNewUser, signIn, signOut } from "./helpers";
+import { hydrated, registerNewUser, signIn, signOut } from "./helpers";
 
 const ADMIN = { email: "admin-e2e@example.test", password: "admin-password-1", name: "Moderator" };
 
 test("an admin sees held bursts, locks a post, and its ratings close for everyone", async ({ page }) => {
   // ADMIN_EMAILS in playwright.config.ts makes this account an admin when it registers.
   await page.goto("/register");
+  await hydrated(page);
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Name").fill(ADMIN.name);
   await page.getByLabel("Password").fill(ADMIN.password);
@@ -30,6 +31,7 @@ test("an admin sees held bursts, locks a post, and its ratings close for everyon
   await signOut(page);
   await registerNewUser(page);
   await page.goto(postUrl);
+  await hydrated(page);
   await expect(page.getByRole("radio", { name: "3 stars" })).toBeDisabled();
   await expect(page.getByRole("link", { name: "Moderation" })).toHaveCount(0);
   await page.goto("/admin/moderation");
@@ -39,6 +41,8 @@ test("an admin sees held bursts, locks a post, and its ratings close for everyon
 test("a user creates an API token, a script rates with it, and revoking it shuts the script out", async ({ page, request }) => {
   await registerNewUser(page);
   await page.getByRole("link", { name: "Tokens" }).click();
+  await expect(page.getByRole("heading", { name: "API tokens" })).toBeVisible();
+  await hydrated(page);
   await page.getByLabel("Token name").fill("my script");
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").innerText()).trim();

@@ -1,9 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { firstCard, registerNewUser, signOut } from "./helpers";
+import { firstCard, hydrated, registerNewUser, signOut } from "./helpers";
 
 test("create a post: it appears first in newest with its analysis", async ({ page }) => {
   await registerNewUser(page);
   await page.getByRole("link", { name: "New post" }).click();
+  await expect(page.getByRole("heading", { name: "New post" })).toBeVisible();
+  await hydrated(page);
   await page.getByRole("button", { name: "Publish" }).click();
   await expect(page.getByText("title: must not be empty").or(page.getByText("must not be empty").first())).toBeVisible();
 
@@ -25,6 +27,7 @@ test("register shows the server's message for a taken email", async ({ page }) =
   const user = await registerNewUser(page);
   await signOut(page);
   await page.goto("/register");
+  await hydrated(page);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Name").fill("Someone else");
   await page.getByLabel("Password").fill("another-password");

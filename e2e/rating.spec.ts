@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { firstCard, registerNewUser, signIn, signOut } from "./helpers";
+import { firstCard, hydrated, registerNewUser, signIn, signOut } from "./helpers";
 
 function countOf(text: string): number {
   const match = /(\d+(?:\.\d+)?)(k?) ratings?/.exec(text);
@@ -13,6 +13,8 @@ test("sign up, sign in, rate, reload: the rating and count persist; changing it 
   await signIn(page, user.email, user.password);
 
   await page.goto("/");
+
+  await hydrated(page);
   const card = firstCard(page);
   const countText = () => card.locator(".count").innerText();
   const before = countOf(await countText());
@@ -22,18 +24,22 @@ test("sign up, sign in, rate, reload: the rating and count persist; changing it 
   await expect.poll(async () => countOf(await countText())).toBe(before + 1);
 
   await page.reload();
+
+  await hydrated(page);
   await expect(firstCard(page).getByRole("radio", { name: "4 stars" })).toHaveAttribute("aria-checked", "true");
   expect(countOf(await firstCard(page).locator(".count").innerText())).toBe(before + 1);
 
   await firstCard(page).getByRole("radio", { name: "1 star" }).click();
   await expect(firstCard(page).getByRole("radio", { name: "1 star" })).toHaveAttribute("aria-checked", "true");
   await page.reload();
+  await hydrated(page);
   await expect(firstCard(page).getByRole("radio", { name: "1 star" })).toHaveAttribute("aria-checked", "true");
   expect(countOf(await firstCard(page).locator(".count").innerText())).toBe(before + 1);
 });
 
 test("rating while signed out asks to sign in", async ({ page }) => {
   await page.goto("/");
+  await hydrated(page);
   const card = firstCard(page);
   await expect(card.getByRole("radio", { name: "3 stars" })).toBeDisabled();
   await card.getByRole("link", { name: "Sign in to rate" }).click();
@@ -44,6 +50,7 @@ test("rating while signed out asks to sign in", async ({ page }) => {
 test("keyboard only: arrows move, Enter rates", async ({ page }) => {
   await registerNewUser(page);
   await page.goto("/");
+  await hydrated(page);
   const card = firstCard(page);
   await card.getByRole("radio", { name: "0 stars" }).focus();
   await page.keyboard.press("ArrowRight");
@@ -57,12 +64,14 @@ test("keyboard only: arrows move, Enter rates", async ({ page }) => {
   await page.keyboard.press("Space");
   await expect(card.getByRole("radio", { name: "3 stars" })).toHaveAttribute("aria-checked", "true");
   await page.reload();
+  await hydrated(page);
   await expect(firstCard(page).getByRole("radio", { name: "3 stars" })).toHaveAttribute("aria-checked", "true");
 });
 
 test("a refused rating (429) shows when to retry and rolls the stars back", async ({ page }) => {
   await registerNewUser(page);
   await page.goto("/");
+  await hydrated(page);
   const card = firstCard(page);
   await page.route("**/api/trpc/rating.submit**", (route) =>
     route.fulfill({

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { registerNewUser } from "./helpers";
+import { hydrated, registerNewUser } from "./helpers";
 
 /** Records CSP violations as the page reports them, from before its first script runs. */
 async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
@@ -57,6 +57,8 @@ test("markup in a title is shown as text and never runs", async ({ page }) => {
   });
   await registerNewUser(page);
   await page.getByRole("link", { name: "New post" }).click();
+  await expect(page.getByRole("heading", { name: "New post" })).toBeVisible();
+  await hydrated(page);
   const title = `"><img src=x onerror=alert(1)> <script>alert(2)</script> ${Date.now()}`;
   await page.getByLabel("Title").fill(title);
   await page.getByLabel("Content").fill(`<iframe src="javascript:alert(3)"></iframe> plain words after`);

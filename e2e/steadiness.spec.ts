@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { hydrated } from "./helpers";
 
 test("a bombed post says why its score is held steady and can show all ratings", async ({ page, request }) => {
   // The seed puts a burst of zeros on one post: it is the most rated.
@@ -7,6 +8,7 @@ test("a bombed post says why its score is held steady and can show all ratings",
   const post = body.result.data.items[0]!;
 
   await page.goto(`/posts/${post.id}`);
+  await hydrated(page);
   const banner = page.getByRole("status", { name: "Why this score is held steady" });
   await expect(banner).toContainText(/\d+ recent ratings are counted at reduced weight/);
   await expect(banner).toContainText("averaging 0.0 stars");
