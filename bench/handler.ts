@@ -81,7 +81,7 @@ async function main() {
     "docs/benchmarks.md",
     "handler",
     [
-      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:handler\` on ${os.cpus().length} cores, Node ${process.version}, in-process (no HTTP, no Next.js), ${CONCURRENCY} concurrent callers, ${CALLS} calls each after 200 warm-up calls, on the \`npm run bench\` database.`,
+      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:handler\` on ${os.cpus().length} cores, Node ${process.version}, in-process (no HTTP, no Next.js), ${CONCURRENCY} concurrent callers sharing ${CALLS} calls after 200 warm-up calls, on the \`npm run bench\` database.`,
       "",
       "| what | calls/s | ms of wall time per call at 10 in flight |",
       "|---|---|---|",

@@ -246,7 +246,7 @@ function scenarios(data: Prepared, sessionCookies: string[]): Scenario[] {
   return [
     { name: "baseline: bare Node http", what: "GET / → {\"ok\":true}", port: NODE_PORT, build: () => [{ method: "GET", path: "/" }] },
     { name: "baseline: bare Next.js route", what: "GET /api/ping → {\"ok\":true}", port: NEXT_PORT, build: () => [{ method: "GET", path: "/api/ping" }] },
-    { name: "rating.submit, many users × many posts", what: "Bearer token, new (user, post) pair each request", port: NEXT_PORT, build: () => [submit(false, spread)], writes: spread },
+    { name: "rating.submit, many users × many posts", what: "Bearer token, a first-time user each request, posts spread", port: NEXT_PORT, build: () => [submit(false, spread)], writes: spread },
     { name: "rating.submit, one hot post (1M ratings)", what: "Bearer token, a new user each request", port: NEXT_PORT, build: () => [submit(true, hot)], writes: hot },
     { name: "post.list anonymous", what: "newest, 20 per page", port: NEXT_PORT, build: () => [list(false, { limit: 20 })] },
     { name: "post.list signed in", what: "newest, 20 per page, with own ratings (API token)", port: NEXT_PORT, build: () => [list(true, { limit: 20 })] },

@@ -1,6 +1,7 @@
 // Rating-event scenarios for `npm run bench:manipulation`: organic traffic as specified in
 // docs/benchmarks.md plus one attack (or genuine change) per scenario. Everything is drawn from a
 // seeded generator so a run is reproducible seed for seed.
+import { mulberry32 } from "./random";
 
 export const WINDOW_SECONDS = 120;
 const HOUR = 3600;
@@ -13,17 +14,6 @@ export const AFTER_SECONDS = DAY;
 /** A rating event; `legit` is false for an attacker's rating. */
 export type BenchEvent = { t: number; user: string; score: number; legit: boolean };
 
-/** mulberry32: tiny, fast, and good enough for simulation. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class Random {
   private readonly next: () => number;

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { z } from "zod";
 import { registerInput } from "@/server/api/inputs";
-import { Field } from "./field";
+import { Field, FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
 
@@ -49,14 +49,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
     <form onSubmit={onSubmit} noValidate className="form">
       <Field label="Email" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fieldErrors.password} />
-      {formError && (
-        <p className="error" role="alert">
-          {formError}
-        </p>
-      )}
-      <button type="submit" disabled={pending}>
-        {pending ? "Signing in…" : "Sign in"}
-      </button>
+      <FormError message={formError} />
+      <SubmitButton pending={pending} label="Sign in" pendingLabel="Signing in…" />
       <p className="hint">
         No account? <Link href="/register">Register</Link>
       </p>
@@ -99,14 +93,8 @@ export function RegisterForm() {
         maxLength={200}
         error={fieldErrors.password}
       />
-      {formError && (
-        <p className="error" role="alert">
-          {formError}
-        </p>
-      )}
-      <button type="submit" disabled={register.isPending}>
-        {register.isPending ? "Creating account…" : "Create account"}
-      </button>
+      <FormError message={formError} />
+      <SubmitButton pending={register.isPending} label="Create account" pendingLabel="Creating account…" />
       <p className="hint">
         Have an account? <Link href="/signin">Sign in</Link>
       </p>

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { createPostInput } from "@/server/api/inputs";
-import { Field, TextArea } from "./field";
+import { Field, FormError, SubmitButton, TextArea } from "./field";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
 
@@ -31,14 +31,8 @@ export function CreatePostForm() {
     <form onSubmit={onSubmit} noValidate className="form">
       <Field label="Title" name="title" required maxLength={200} error={fieldErrors.title} />
       <TextArea label="Content" name="content" required rows={12} maxLength={20_000} error={fieldErrors.content} />
-      {formError && (
-        <p className="error" role="alert">
-          {formError}
-        </p>
-      )}
-      <button type="submit" disabled={create.isPending}>
-        {create.isPending ? "Publishing…" : "Publish"}
-      </button>
+      <FormError message={formError} />
+      <SubmitButton pending={create.isPending} label="Publish" pendingLabel="Publishing…" />
     </form>
   );
 }

@@ -35,3 +35,22 @@ export function TextArea({ label, name, error, ...input }: Common & TextareaHTML
     </Shell>
   );
 }
+
+/** A form-wide message (an error no single field owns), announced to screen readers. */
+export function FormError({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p className="error" role="alert">
+      {message}
+    </p>
+  );
+}
+
+/** The submit button, disabled and relabelled while the request is in flight. */
+export function SubmitButton({ pending, label, pendingLabel }: { pending: boolean; label: string; pendingLabel: string }) {
+  return (
+    <button type="submit" disabled={pending}>
+      {pending ? pendingLabel : label}
+    </button>
+  );
+}

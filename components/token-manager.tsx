@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { createTokenInput } from "@/server/api/inputs";
-import { Field } from "./field";
+import { Field, FormError, SubmitButton } from "./field";
 import { formatDate } from "./format";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
@@ -35,15 +35,9 @@ export function TokenManager() {
     <>
       <form onSubmit={onSubmit} noValidate className="form inline-form">
         <Field label="Token name" name="name" maxLength={60} placeholder="load test" error={fieldErrors.name} />
-        <button type="submit" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create token"}
-        </button>
+        <SubmitButton pending={create.isPending} label="Create token" pendingLabel="Creating…" />
       </form>
-      {formError && (
-        <p className="error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       {fresh && (
         <div className="banner" role="status">
           <p>

@@ -1,5 +1,6 @@
 // Applies db/migrations to DATABASE_URL (or to the embedded PGlite directory when it is unset).
 import { MIGRATIONS_DIR, openPglite, openPostgres, pgliteDir } from "./client";
+import { runCli } from "@/server/cli";
 
 async function main() {
   const url = process.env.DATABASE_URL;
@@ -19,7 +20,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runCli(main);

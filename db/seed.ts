@@ -7,6 +7,7 @@ import { buildPostRecord } from "@/server/posts/queries";
 import { engineConfig } from "@/server/ratings/config";
 import { runFold } from "@/server/ratings/fold";
 import { openFromEnv, rows, type Db } from "./client";
+import { runCli } from "@/server/cli";
 
 const WORDS =
   "star steady signal noise crowd opinion window score rating honest careful quiet storm river mountain garden city light shadow story reason measure simple patient bright distant ordinary curious gentle".split(
@@ -145,9 +146,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  // drizzle's message repeats the whole query and its parameters; the cause says what failed.
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  console.error(cause instanceof Error ? cause.message : cause);
-  process.exit(1);
-});
+runCli(main);

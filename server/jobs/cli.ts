@@ -3,6 +3,7 @@ import { openFromEnv } from "@/db/client";
 import { engineConfig } from "@/server/ratings/config";
 import { runCorrection } from "@/server/ratings/correction";
 import { runFold } from "@/server/ratings/fold";
+import { runCli } from "@/server/cli";
 
 async function main() {
   const job = process.argv[2];
@@ -21,8 +22,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  console.error(cause instanceof Error ? cause.message : cause);
-  process.exit(1);
-});
+runCli(main);

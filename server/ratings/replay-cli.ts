@@ -6,6 +6,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { engineConfig } from "./config";
 import { replayEvents, type RatingEvent } from "./simulate";
+import { runCli } from "@/server/cli";
 
 function parseEvent(line: string, lineNumber: number): RatingEvent {
   let value: unknown;
@@ -56,7 +57,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runCli(main);

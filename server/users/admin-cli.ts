@@ -1,6 +1,7 @@
 // `npm run admin -- grant EMAIL` | `npm run admin -- revoke EMAIL`: make an account an admin, or not.
 import { openFromEnv } from "@/db/client";
 import { setRole } from "@/server/moderation";
+import { runCli } from "@/server/cli";
 
 async function main() {
   const [action, email] = process.argv.slice(2);
@@ -21,7 +22,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runCli(main);

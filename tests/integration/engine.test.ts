@@ -8,6 +8,7 @@ import { submitRating } from "@/server/ratings/submit";
 import { openTestDb } from "../support/db";
 import { pendingCount, recomputedWindows, storedScores, storedWindows } from "../support/engine";
 import { callerFor, makePost, makeUser, makeUsers } from "../support/fixtures";
+import { mulberry32 } from "@/bench/random";
 
 let handle: DbHandle;
 beforeAll(async () => {
@@ -19,13 +20,6 @@ afterAll(async () => {
 
 const steady: EngineConfig = { policy: "steady", windowSeconds: 120 };
 
-function rng(seed: number) {
-  let x = seed >>> 0;
-  return () => {
-    x = (x * 1664525 + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
-}
 
 /** Spreads existing ratings' update times over the past hours, as real traffic would be. */
 async function ageRatings(random: () => number) {
@@ -66,7 +60,7 @@ describe("fold and correction", () => {
   it("equals a full recompute after random submits, updates and interrupted folds (property)", async () => {
     const { db } = handle;
     for (const seed of [11, 12, 13]) {
-      const random = rng(seed);
+      const random = mulberry32(seed);
       const author = await makeUser(db);
       const users = await makeUsers(db, 40);
       const posts = [await makePost(db, author), await makePost(db, author), await makePost(db, author)];

@@ -1,16 +1,16 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows, type Db, type DbHandle } from "@/db/client";
 import { MAX_BODY_BYTES, createTrpcHandler } from "@/server/api/http";
 import { appRouter } from "@/server/api/root";
 import { adminProcedure, protectedProcedure } from "@/server/api/trpc";
-import { authSecret } from "@/server/env";
 import { createToken, revokeToken } from "@/server/users/tokens";
+import { mulberry32 } from "@/bench/random";
 import { openTestDb } from "../support/db";
+import { sessionCookie } from "../support/session";
 import { makePost, makeUser, snapshot } from "../support/fixtures";
 
 // Hostile and malformed requests against every procedure of the router, over HTTP. The generator
@@ -25,16 +25,6 @@ let handler: (req: NextRequest) => Promise<Response>;
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 class Gen {
   private readonly next: () => number;
@@ -219,9 +209,6 @@ function adminAuth(): Auth {
   return auth;
 }
 
-async function sessionCookie(sub: string, secret = authSecret()): Promise<string> {
-  return `next-auth.session-token=${await encode({ token: { sub, name: "Fuzz", email: "fuzz@example.test" }, secret })}`;
-}
 
 async function buildWorld() {
   world.alice = await makeUser(db);

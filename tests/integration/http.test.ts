@@ -1,10 +1,9 @@
-import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createTrpcHandler } from "@/server/api/http";
-import { authSecret } from "@/server/env";
 import { openTestDb } from "../support/db";
+import { sessionCookie } from "../support/session";
 import { fold, makePost, makeUser, snapshot } from "../support/fixtures";
 
 let handle: DbHandle;
@@ -17,11 +16,6 @@ afterAll(async () => {
   await handle?.close();
 });
 
-/** The same signed, encrypted session cookie next-auth sets after a credentials sign-in. */
-async function sessionCookie(userId: number): Promise<string> {
-  const token = await encode({ token: { sub: String(userId), name: "Tester", email: "t@example.test" }, secret: authSecret() });
-  return `next-auth.session-token=${token}`;
-}
 
 async function call(path: string, init: { body?: unknown; rawBody?: string; cookie?: string; query?: unknown } = {}) {
   const isMutation = init.body !== undefined || init.rawBody !== undefined;

@@ -1,11 +1,10 @@
-import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createTrpcHandler } from "@/server/api/http";
-import { authSecret } from "@/server/env";
 import { MAX_TOKENS_PER_USER } from "@/server/users/tokens";
 import { openTestDb } from "../support/db";
+import { sessionCookie } from "../support/session";
 import { callerFor, makePost, makeUser, snapshot } from "../support/fixtures";
 
 let handle: DbHandle;
@@ -55,7 +54,7 @@ describe("API tokens", () => {
     const { db } = handle;
     const user = await makeUser(db);
     const postId = await makePost(db, user);
-    const cookie = `next-auth.session-token=${await encode({ token: { sub: String(user) }, secret: authSecret() })}`;
+    const cookie = await sessionCookie(user);
     const before = await snapshot(db);
     for (const authorization of ["Bearer ss_forged", "Bearer ", "Bearer x".repeat(50), `Bearer ss_${"A".repeat(43)}`]) {
       expect((await rate(postId, { authorization, cookie })).status).toBe(401);

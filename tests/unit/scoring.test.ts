@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { initialState, replay, summarize, type EngineState } from "@/server/ratings/scoring/engine";
 import type { Histogram } from "@/server/ratings/scoring/histogram";
 import type { PolicyName, RatingWindow } from "@/server/ratings/scoring/policy";
+import { mulberry32 } from "@/bench/random";
 
 const W = 120;
 
@@ -15,14 +16,6 @@ function scoreAfter(policy: PolicyName, windows: RatingWindow[]) {
   return summarize(replay(initialState(policy), windows, W).at(-1) ?? initialState(policy));
 }
 
-/** A deterministic pseudo-random generator, so these tests never flake. */
-function rng(seed: number) {
-  let x = seed >>> 0;
-  return () => {
-    x = (x * 1664525 + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
-}
 
 function organic(random: () => number, windows: number, perWindow: number, quality: number, from = 0): RatingWindow[] {
   const out: RatingWindow[] = [];
@@ -70,7 +63,7 @@ describe("reference histories", () => {
 
 describe("steady policy", () => {
   it("follows ordinary traffic like the mean does", () => {
-    const history = organic(rng(1), 720, 2, 3.8);
+    const history = organic(mulberry32(1), 720, 2, 3.8);
     const steady = scoreAfter("steady", history);
     const mean = scoreAfter("mean", history);
     expect(steady.steadiness).toBeNull();
@@ -78,7 +71,7 @@ describe("steady policy", () => {
   });
 
   it("holds a burst of 300 zeros aside and says so, while the mean drops", () => {
-    const random = rng(2);
+    const random = mulberry32(2);
     const history = organic(random, 720, 2, 4);
     const bomb = Array.from({ length: 5 }, (_, i) => ({ start: (720 + i) * W, counts: histogramOf(Array(60).fill(0)) }));
     const after = organic(random, 30, 2, 4, 725);
@@ -96,7 +89,7 @@ describe("steady policy", () => {
   });
 
   it("follows a real change of opinion at normal volume", () => {
-    const random = rng(3);
+    const random = mulberry32(3);
     const history = [...organic(random, 720, 2, 4), ...organic(random, 720, 2, 1.5, 720)];
     const steady = scoreAfter("steady", history);
     const mean = scoreAfter("mean", history);
@@ -104,7 +97,7 @@ describe("steady policy", () => {
   });
 
   it("resumes from any stored state bit for bit, through JSON", () => {
-    const random = rng(4);
+    const random = mulberry32(4);
     const history = [
       ...organic(random, 300, 3, 3.5),
       ...Array.from({ length: 4 }, (_, i) => ({ start: (300 + i) * W, counts: histogramOf(Array(80).fill(5)) })),
