@@ -279,7 +279,8 @@ function scenarios(data: Prepared, sessionCookies: string[]): Scenario[] {
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()}, Node ${process.version}`;
+  const version = (name: string) => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
+  return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()}, Node ${process.version}, Next.js ${version("next")}, tRPC ${version("@trpc/server")}, postgres.js ${version("postgres")}`;
 }
 
 async function main() {

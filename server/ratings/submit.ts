@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
+import { engineConfig } from "./config";
 import { EXACT_UNFOLDED_LIMIT, liveCount, unfoldedCountCapped } from "./live-count";
 
 export type RatingResult = {
@@ -13,8 +14,11 @@ export type RatingResult = {
   changed: boolean;
   /** When this submit wrote the rating (null when it changed nothing). */
   updatedAt: string | null;
-  /** What this submit replaced, exactly: null for a first rating or an unchanged re-submit. */
-  previous: { score: number; updatedAt: string } | null;
+  /**
+   * What this submit replaced, exactly: the old score, when it was written, and so the window the
+   * aggregates counted it in. Null for a first rating or an unchanged re-submit.
+   */
+  previous: { score: number; updatedAt: string; windowStart: string } | null;
 };
 
 export class PostNotFoundError extends Error {
@@ -27,6 +31,12 @@ export class PostLockedError extends Error {
   constructor(postId: number) {
     super(`post ${postId} is locked by a moderator and does not accept ratings right now`);
   }
+}
+
+/** The UTC-aligned start of the rating window holding an ISO timestamp (as the fold's date_bin). */
+function windowStartOf(iso: string): string {
+  const w = engineConfig().windowSeconds;
+  return new Date(Math.floor(Date.parse(iso) / 1000 / w) * w * 1000).toISOString();
 }
 
 /** A timestamp as ISO 8601 text with all six fractional digits, so it compares exactly. */
@@ -97,7 +107,7 @@ export async function submitRating(db: Db, input: { postId: number; userId: numb
     updatedAt: row.updated_at,
     previous:
       row.previous_score !== null && row.previous_updated_at !== null
-        ? { score: row.previous_score, updatedAt: row.previous_updated_at }
+        ? { score: row.previous_score, updatedAt: row.previous_updated_at, windowStart: windowStartOf(row.previous_updated_at) }
         : null,
   };
 }

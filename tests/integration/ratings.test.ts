@@ -23,7 +23,12 @@ describe("rating.submit", () => {
     const first = await api.rating.submit({ postId, score: 3 });
     expect(first).toMatchObject({ myRating: 3, ratingCount: 1, score: null, changed: true, previous: null });
     const second = await api.rating.submit({ postId, score: 5 });
-    expect(second).toMatchObject({ myRating: 5, ratingCount: 1, changed: true, previous: { score: 3 } });
+    expect(second).toMatchObject({ myRating: 5, ratingCount: 1, changed: true, previous: { score: 3, updatedAt: first.updatedAt } });
+    // The window the aggregates counted the old rating in: its update time, UTC-aligned to 120 s.
+    const windowMs = Date.parse(second.previous!.windowStart);
+    expect(windowMs % 120_000).toBe(0);
+    expect(Date.parse(first.updatedAt!) - windowMs).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(first.updatedAt!) - windowMs).toBeLessThan(120_000);
     // Own rating and live count are exact at once; the score moves when the fold runs.
     expect(await api.post.byId({ id: postId })).toMatchObject({ ratingCount: 1, score: null, myRating: 5 });
 
