@@ -20,7 +20,8 @@ export function SiteHeader() {
         ★ steadystar
       </Link>
       <nav aria-label="Account">
-        {status === "authenticated" ? (
+        {/* While the session loads, show neither state: a flash of "Sign in" would be wrong. */}
+        {status === "loading" ? null : status === "authenticated" ? (
           <>
             <Link href="/posts/new" className="button">
               New post

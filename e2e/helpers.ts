@@ -36,6 +36,10 @@ export function firstCard(page: Page) {
 }
 
 export async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await Promise.all([
+    page.waitForResponse((res) => res.url().endsWith("/api/auth/signout") && res.ok()),
+    page.getByRole("button", { name: "Sign out" }).click(),
+  ]);
   await expect(page.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
+  await page.waitForURL((url) => url.pathname === "/");
 }
