@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { formatScore } from "./format";
+import { TableHead } from "./table-head";
 import { useTRPC } from "./trpc";
 
 function utc(seconds: number): string {
@@ -21,19 +22,7 @@ export function ModerationTable() {
   if (held.data.length === 0) return <p className="empty">No post has ratings held back right now.</p>;
   return (
     <table className="table">
-      <thead>
-        <tr>
-          <th scope="col">Post</th>
-          <th scope="col">Held</th>
-          <th scope="col">Held mean</th>
-          <th scope="col">Score (all)</th>
-          <th scope="col">When (UTC)</th>
-          <th scope="col">Peak volume</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={["Post", "Held", "Held mean", "Score (all)", "When (UTC)", "Peak volume"]} />
       <tbody>
         {held.data.map((p) => (
           <tr key={p.id}>

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { createTokenInput } from "@/server/api/inputs";
 import { Field, FormError, SubmitButton } from "./field";
 import { formatDate } from "./format";
+import { TableHead } from "./table-head";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
 
@@ -59,17 +60,7 @@ export function TokenManager() {
         <p className="empty">No tokens yet.</p>
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Token</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Token", "Created", "Last used"]} />
           <tbody>
             {tokens.data.map((t) => (
               <tr key={t.id}>
