@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -33,16 +33,74 @@ export async function openPostgres(url: string, options: { max?: number; prepare
   return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Claims a PGlite directory for this process. Two processes on one directory (say `npm run dev`
+ * and `npm run db:seed`) silently lose writes, so the second one is refused with a message instead.
+ * A lock left by a process that died is taken over. Returns the release function.
+ */
+export function claimPgliteDir(dir: string): () => void {
+  const lock = path.join(dir, "steadystar.lock");
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
+      const owner = Number(readFileSync(lock, "utf8"));
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new Error(
+          `The PGlite directory ${dir} is open in another process (pid ${owner}), such as \`npm run dev\`. Stop it first: two processes on one PGlite directory lose writes. (If no such process uses it, delete ${lock}.)`,
+        );
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  const release = () => {
+    try {
+      if (readFileSync(lock, "utf8") === String(process.pid)) rmSync(lock, { force: true });
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", release);
+  return release;
+}
+
 /** Opens PGlite in `dir` (or in memory when dir is undefined) and applies every migration. */
 export async function openPglite(dir?: string): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  if (dir) mkdirSync(dir, { recursive: true });
-  const client = dir ? new PGlite(dir) : new PGlite();
-  const pgliteDb = drizzle(client, { schema });
-  await migrate(pgliteDb, { migrationsFolder: MIGRATIONS_DIR });
-  return { db: pgliteDb as unknown as Db, driver: "pglite", close: () => client.close() };
+  let release = () => {};
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    release = claimPgliteDir(dir);
+  }
+  try {
+    const client = dir ? new PGlite(dir) : new PGlite();
+    const pgliteDb = drizzle(client, { schema });
+    await migrate(pgliteDb, { migrationsFolder: MIGRATIONS_DIR });
+    return {
+      db: pgliteDb as unknown as Db,
+      driver: "pglite",
+      close: async () => {
+        await client.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 export function pgliteDir(): string {
