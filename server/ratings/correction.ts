@@ -40,6 +40,20 @@ function startsFor(ids: readonly number[], config: EngineConfig): Map<number, En
   return new Map(ids.map((id) => [id, initialState(config.policy)]));
 }
 
+/** Posts whose stored windows differ from the recomputed ones: a window missing, extra, or counted otherwise. */
+function postsWithDifferentWindows(truth: readonly WindowRow[], stored: readonly WindowRow[]): Set<number> {
+  const key = (w: WindowRow) => `${w.post_id}@${Number(w.start)}`;
+  const counts = (w: WindowRow) => `${w.c0},${w.c1},${w.c2},${w.c3},${w.c4},${w.c5}`;
+  const expected = new Map(truth.map((w) => [key(w), counts(w)]));
+  const differing = new Set<number>();
+  for (const w of stored) {
+    if (expected.get(key(w)) !== counts(w)) differing.add(w.post_id);
+    expected.delete(key(w));
+  }
+  for (const w of truth) if (expected.has(key(w))) differing.add(w.post_id);
+  return differing;
+}
+
 type ChunkResult = Omit<CorrectionReport, "startedAt" | "finishedAt" | "policy" | "windowSeconds" | "durationMs">;
 
 /**
@@ -68,20 +82,13 @@ async function correctChunk(db: Db, config: EngineConfig, from: number, to: numb
           from ratings where post_id >= ${from} and post_id < ${to} and folded_score is not null
           group by 1, 2 order by 1, 2`,
     );
-    const [windowDrift] = await rows<{ drifted: number[] | null }>(
+    const stored = await rows<WindowRow>(
       tx,
-      sql`with truth as (
-            select post_id, ${windowOf(sql`folded_at`, config.windowSeconds)} as ws, ${histogramColumns("folded_score")}
-            from ratings where post_id >= ${from} and post_id < ${to} and folded_score is not null group by 1, 2
-          ),
-          stored as (select post_id, window_start as ws, c0, c1, c2, c3, c4, c5 from rating_windows where post_id >= ${from} and post_id < ${to})
-          select array_agg(distinct coalesce(t.post_id, s.post_id)) as drifted
-          from truth t full join stored s on t.post_id = s.post_id and t.ws = s.ws
-          where t.post_id is null or s.post_id is null
-             or (t.c0, t.c1, t.c2, t.c3, t.c4, t.c5) is distinct from (s.c0, s.c1, s.c2, s.c3, s.c4, s.c5)`,
+      sql`select post_id, extract(epoch from window_start)::float8 as start, c0, c1, c2, c3, c4, c5
+          from rating_windows where post_id >= ${from} and post_id < ${to}`,
     );
     const expected = new Map(scorePosts(startsFor(ids, config), foldedTruth, config).map((p) => [p.postId, summarize(p.final)]));
-    const drifted = new Set<number>(windowDrift?.drifted ?? []);
+    const drifted = postsWithDifferentWindows(foldedTruth, stored);
     let maxScoreDifference = 0;
     let maxCountDifference = 0;
     for (const post of posts) {
