@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
-import { summarize, type EngineState } from "./ratings/scoring/engine";
+import { parseStoredState, summarize } from "./ratings/scoring/engine";
 import { normalizeEmail } from "./users/accounts";
 
 export type HeldPost = {
@@ -37,7 +37,7 @@ export async function listHeldPosts(db: Db, limit = 50): Promise<HeldPost[]> {
         from posts where held_count > 0 order by held_count desc, id desc limit ${limit}`,
   );
   return found.flatMap((row) => {
-    const summary = summarize(JSON.parse(row.score_state) as EngineState);
+    const summary = summarize(parseStoredState(row.score_state));
     if (!summary.steadiness) return [];
     return [{ id: row.id, title: row.title, ratingCount: row.rating_count, score: row.score, scoreAllIncluded: summary.scoreAllIncluded, ...summary.steadiness, lockedAt: row.locked_at }];
   });

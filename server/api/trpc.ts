@@ -1,9 +1,9 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { rows, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
 import type { LimitedAction, Limits } from "@/server/limits";
+import { getRole } from "@/server/users/accounts";
 
 export type Context = {
   db: Db;
@@ -85,10 +85,8 @@ export function rateLimited(action: LimitedAction) {
   });
 }
 
-// The role is read from the database on every admin call, not from the session, so a revoked
-// admin loses access at once. Admin calls are rare; the cost does not matter.
+// Admin calls are rare, so reading the role from the database each time costs nothing that matters.
 export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
-  const [user] = await rows<{ role: string }>(ctx.db, sql`select role from users where id = ${ctx.userId}`);
-  if (user?.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "only admins can do this" });
+  if ((await getRole(ctx.db, ctx.userId)) !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "only admins can do this" });
   return next();
 });

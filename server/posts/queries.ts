@@ -3,7 +3,7 @@ import { rows, type Db } from "@/db/client";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
 import { decodeCursor, encodeCursor, type PostSort } from "./cursor";
 import { liveCount, unfoldedCountCapped } from "@/server/ratings/live-count";
-import { summarize, type EngineState } from "@/server/ratings/scoring/engine";
+import { parseStoredState, summarize } from "@/server/ratings/scoring/engine";
 import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
 import type { Steadiness } from "@/server/ratings/scoring/policy";
 
@@ -162,7 +162,7 @@ export async function getPost(db: Db, id: number, viewerId: number | null): Prom
         where p.id = ${id}`,
   );
   if (!row) return null;
-  const summary = row.score_state ? summarize(JSON.parse(row.score_state) as EngineState) : null;
+  const summary = row.score_state ? summarize(parseStoredState(row.score_state)) : null;
   return {
     ...toSummary(row, await liveCount(db, row.id, row.rating_count, row.unfolded)),
     content: row.content ?? "",

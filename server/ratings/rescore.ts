@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import type { EngineConfig } from "./config";
 import { lockEngine } from "./engine-lock";
-import { initialState, replay, summarize, type EngineState } from "./scoring/engine";
+import { initialState, parseStoredState, replay, summarize, type EngineState } from "./scoring/engine";
 import type { Histogram } from "./scoring/histogram";
 import type { RatingWindow } from "./scoring/policy";
 
@@ -14,7 +14,7 @@ export function toRatingWindow(row: WindowRow): RatingWindow {
 
 export function parseState(text: string | null, config: EngineConfig): EngineState | null {
   if (!text) return null;
-  const state = JSON.parse(text) as EngineState;
+  const state = parseStoredState(text);
   // A state written under another policy cannot be resumed: the post is replayed from its first window.
   return state.policy === config.policy ? state : null;
 }

@@ -68,3 +68,12 @@ export async function verifyCredentials(db: Db, email: string, password: string)
   }
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
+
+/**
+ * The account's role as stored now (null: no such account). Admin checks read it here rather than
+ * from the session, so a revoked admin loses access at once.
+ */
+export async function getRole(db: Db, userId: number): Promise<PublicUser["role"] | null> {
+  const [user] = await rows<{ role: PublicUser["role"] }>(db, sql`select role from users where id = ${userId}`);
+  return user?.role ?? null;
+}

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import { sql } from "drizzle-orm";
 import { redirect } from "next/navigation";
-import { getDb, rows } from "@/db/client";
+import { getDb } from "@/db/client";
 import { ModerationTable } from "@/components/moderation-table";
 import { getSession } from "@/server/api/rsc";
+import { getRole } from "@/server/users/accounts";
 
 export const metadata: Metadata = { title: "Moderation · steadystar" };
 
@@ -11,8 +11,7 @@ export default async function ModerationPage() {
   const session = await getSession();
   if (!session) redirect("/signin?callbackUrl=/admin/moderation");
   // The role in the session may be stale: the database decides, as it does for the admin procedures.
-  const [user] = await rows<{ role: string }>(await getDb(), sql`select role from users where id = ${session.user.id}`);
-  if (user?.role !== "admin") {
+  if ((await getRole(await getDb(), session.user.id)) !== "admin") {
     return (
       <section className="narrow empty" role="alert">
         <h1>Admins only</h1>

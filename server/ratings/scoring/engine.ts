@@ -74,6 +74,11 @@ export type ScoreSummary = {
   steadiness: Steadiness | null;
 };
 
+/** A state as stored (posts.score_state, rating_windows.state): JSON text written by this engine. */
+export function parseStoredState(text: string): EngineState {
+  return JSON.parse(text) as EngineState;
+}
+
 export function summarize(state: EngineState): ScoreSummary {
   const policy = POLICIES[state.policy];
   return {
