@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 
@@ -18,6 +18,17 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
   if (Array.isArray(result)) return result as T[];
   return (result as { rows: T[] }).rows;
+}
+
+const ISO_FORMATS = { s: 'YYYY-MM-DD"T"HH24:MI:SS"Z"', ms: 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"', us: 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"' } as const;
+
+/**
+ * SQL: a timestamptz as ISO 8601 UTC text. Formatted in the database so both drivers return the
+ * same string (postgres.js and PGlite disagree on Date vs text); `us` keeps every digit, for values
+ * that are compared exactly.
+ */
+export function isoTimestamp(column: SQL, precision: keyof typeof ISO_FORMATS = "ms"): SQL {
+  return sql`to_char(${column} at time zone 'UTC', ${sql.raw(`'${ISO_FORMATS[precision]}'`)})`;
 }
 
 export type DbHandle = { db: Db; driver: "postgres" | "pglite"; close: () => Promise<void> };

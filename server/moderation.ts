@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { rows, type Db } from "@/db/client";
+import { isoTimestamp, rows, type Db } from "@/db/client";
 import { parseStoredState, summarize } from "./ratings/scoring/engine";
 import { normalizeEmail } from "./users/accounts";
 
@@ -33,7 +33,7 @@ export async function listHeldPosts(db: Db, limit = 50): Promise<HeldPost[]> {
   const found = await rows<{ id: number; title: string; rating_count: number; score: number | null; score_state: string; locked_at: string | null }>(
     db,
     sql`select id, title, rating_count, score, score_state,
-               to_char(locked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as locked_at
+               ${isoTimestamp(sql`locked_at`, "s")} as locked_at
         from posts where held_count > 0 order by held_count desc, id desc limit ${limit}`,
   );
   return found.flatMap((row) => {

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { rows, type Db } from "@/db/client";
+import { isoTimestamp, rows, type Db } from "@/db/client";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
 import { decodeCursor, encodeCursor, type PostSort } from "./cursor";
 import { liveCount, unfoldedCountCapped } from "@/server/ratings/live-count";
@@ -76,7 +76,7 @@ function postColumns(viewerId: number | null): SQL {
       ? sql`null::int`
       : sql`(select r.score::int from ratings r where r.post_id = p.id and r.user_id = ${viewerId})`;
   return sql`p.id, p.title, p.excerpt, p.author_id, u.name as author_name,
-    to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+    ${isoTimestamp(sql`p.created_at`, "ms")} as created_at,
     ((extract(epoch from p.created_at) * 1000000)::bigint)::text as created_us,
     ${unfoldedCountCapped(sql`p.id`)} as unfolded,
     p.rating_count, p.score, ${myRating} as my_rating, p.locked_at is not null as locked, p.word_count, p.avg_word_length`;

@@ -1,5 +1,5 @@
-import { sql, type SQL } from "drizzle-orm";
-import { rows, type Db } from "@/db/client";
+import { sql } from "drizzle-orm";
+import { isoTimestamp, rows, type Db } from "@/db/client";
 import { engineConfig } from "./config";
 import { EXACT_UNFOLDED_LIMIT, liveCount, unfoldedCountCapped } from "./live-count";
 
@@ -39,10 +39,6 @@ function windowStartOf(iso: string): string {
   return new Date(Math.floor(Date.parse(iso) / 1000 / w) * w * 1000).toISOString();
 }
 
-/** A timestamp as ISO 8601 text with all six fractional digits, so it compares exactly. */
-function isoMicros(column: SQL): SQL {
-  return sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-}
 
 type SubmitRow = {
   locked: boolean;
@@ -83,8 +79,8 @@ export async function submitRating(db: Db, input: { postId: number; userId: numb
         select t.locked_at is not null as locked,
                exists (select 1 from up) as changed,
                (select previous_score::int from up) as previous_score,
-               (select ${isoMicros(sql`previous_updated_at`)} from up) as previous_updated_at,
-               (select ${isoMicros(sql`updated_at`)} from up) as updated_at,
+               (select ${isoTimestamp(sql`previous_updated_at`, "us")} from up) as previous_updated_at,
+               (select ${isoTimestamp(sql`updated_at`, "us")} from up) as updated_at,
                t.rating_count as folded,
                ${unfoldedCountCapped(sql`t.id`)} as unfolded,
                -- This statement's snapshot cannot see its own insert: count it explicitly.

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { rows, type Db } from "@/db/client";
+import { isoTimestamp, rows, type Db } from "@/db/client";
 
 export const TOKEN_PREFIX = "ss_";
 export const MAX_TOKENS_PER_USER = 20;
@@ -19,7 +19,7 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
+const iso = (column: string) => isoTimestamp(sql.raw(column), "s");
 
 /** Creates a token and returns it in full: the only time it is ever shown. */
 export async function createToken(db: Db, userId: number, name: string): Promise<ApiTokenInfo & { token: string }> {
