@@ -11,17 +11,20 @@ import { useTRPC } from "./trpc";
 
 type RatedFields = Pick<PostSummary, "id" | "myRating" | "ratingCount" | "score" | "locked">;
 
-function explain(error: unknown): string {
+type Refusal = { message: string; signIn: boolean };
+
+function explain(error: unknown): Refusal {
+  const refusal = (message: string, signIn = false) => ({ message, signIn });
   if (error instanceof TRPCClientError) {
     const status = (error.data as { httpStatus?: number } | undefined)?.httpStatus;
-    if (status === 401) return "Your session has ended: sign in again to rate.";
-    if (status === 429) return error.message || "Too many ratings. Try again in a moment.";
-    if (status === 403) return error.message || "This post is not accepting ratings.";
-    if (status === 404) return "This post no longer exists.";
-    if (status === undefined) return "Network error: your rating was not saved. Check your connection and try again.";
-    return error.message;
+    if (status === 401) return refusal("Your session has ended: sign in again to rate.", true);
+    if (status === 429) return refusal(error.message || "Too many ratings. Try again in a moment.");
+    if (status === 403) return refusal(error.message || "This post is not accepting ratings.");
+    if (status === 404) return refusal("This post no longer exists.");
+    if (status === undefined) return refusal("Network error: your rating was not saved. Check your connection and try again.");
+    return refusal(error.message);
   }
-  return "Your rating was not saved. Try again.";
+  return refusal("Your rating was not saved. Try again.");
 }
 
 /** The star control of one post, with an optimistic update of every cached copy of that post. */
@@ -30,7 +33,7 @@ export function RatingControl({ post }: { post: RatedFields }) {
   const queryClient = useQueryClient();
   const { status } = useSession();
   const pathname = usePathname();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Refusal | null>(null);
 
   function patchCaches(update: (p: RatedFields) => Partial<RatedFields>) {
     queryClient.setQueriesData<InfiniteData<PostPage>>(trpc.post.list.pathFilter(), (data) =>
@@ -86,8 +89,8 @@ export function RatingControl({ post }: { post: RatedFields }) {
       {post.myRating !== null && !error && <p className="hint">You rated {post.myRating}</p>}
       {error && (
         <p className="error" role="alert">
-          {error}
-          {error.startsWith("Your session has ended") && (
+          {error.message}
+          {error.signIn && (
             <>
               {" "}
               <Link href={`/signin?callbackUrl=${encodeURIComponent(pathname)}`}>Sign in</Link>
