@@ -1,25 +1,18 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rows, type DbHandle } from "@/db/client";
+import { describe, expect, it } from "vitest";
+import { rows } from "@/db/client";
 import type { EngineConfig } from "@/server/ratings/config";
 import { runCorrection } from "@/server/ratings/correction";
 import { foldBatch, runFold } from "@/server/ratings/fold";
 import { submitRating } from "@/server/ratings/submit";
-import { openTestDb } from "../support/db";
+import { testDbForFile } from "../support/db";
 import { pendingCount, recomputedWindows, storedScores, storedWindows } from "../support/engine";
 import { callerFor, makePost, makeUser, makeUsers } from "../support/fixtures";
 import { mulberry32 } from "@/bench/random";
 
-let handle: DbHandle;
-beforeAll(async () => {
-  handle = await openTestDb();
-});
-afterAll(async () => {
-  await handle?.close();
-});
+const handle = testDbForFile();
 
 const steady: EngineConfig = { policy: "steady", windowSeconds: 120 };
-
 
 /** Spreads existing ratings' update times over the past hours, as real traffic would be. */
 async function ageRatings(random: () => number) {

@@ -1,21 +1,12 @@
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbHandle } from "@/db/client";
+import { describe, expect, it } from "vitest";
 import { createTrpcHandler } from "@/server/api/http";
-import { openTestDb } from "../support/db";
+import { testDbForFile } from "../support/db";
 import { sessionCookie } from "../support/session";
 import { fold, makePost, makeUser, snapshot } from "../support/fixtures";
 
-let handle: DbHandle;
-let handler: (req: NextRequest) => Promise<Response>;
-beforeAll(async () => {
-  handle = await openTestDb();
-  handler = createTrpcHandler(async () => handle.db);
-});
-afterAll(async () => {
-  await handle?.close();
-});
-
+const handle = testDbForFile();
+const handler = createTrpcHandler(async () => handle.db);
 
 async function call(path: string, init: { body?: unknown; rawBody?: string; cookie?: string; query?: unknown } = {}) {
   const isMutation = init.body !== undefined || init.rawBody !== undefined;

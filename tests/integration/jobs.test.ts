@@ -1,21 +1,14 @@
 import { InngestTestEngine } from "@inngest/test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbHandle } from "@/db/client";
+import { describe, expect, it } from "vitest";
 import { createJobFunctions } from "@/server/jobs/functions";
 import type { CorrectionReport } from "@/server/ratings/correction";
 import type { FoldReport } from "@/server/ratings/fold";
 import { submitRating } from "@/server/ratings/submit";
-import { openTestDb } from "../support/db";
+import { testDbForFile } from "../support/db";
 import { pendingCount } from "../support/engine";
 import { callerFor, makePost, makeUser, makeUsers } from "../support/fixtures";
 
-let handle: DbHandle;
-beforeAll(async () => {
-  handle = await openTestDb();
-});
-afterAll(async () => {
-  await handle?.close();
-});
+const handle = testDbForFile();
 
 describe("Inngest functions", () => {
   it("the fold cron runs the fold job in one step and scores the post", async () => {

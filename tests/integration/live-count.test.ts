@@ -1,18 +1,12 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rows, type DbHandle } from "@/db/client";
+import { describe, expect, it } from "vitest";
+import { rows } from "@/db/client";
 import { EXACT_UNFOLDED_LIMIT, liveCount } from "@/server/ratings/live-count";
 import { submitRating } from "@/server/ratings/submit";
-import { openTestDb } from "../support/db";
+import { testDbForFile } from "../support/db";
 import { callerFor, fold, makePost, makeUser, makeUsers } from "../support/fixtures";
 
-let handle: DbHandle;
-beforeAll(async () => {
-  handle = await openTestDb();
-});
-afterAll(async () => {
-  await handle?.close();
-});
+const handle = testDbForFile();
 
 describe("live rating count of a post rated faster than it is folded", () => {
   it("stays exact past the cap, and a fold never makes a rating count twice", async () => {

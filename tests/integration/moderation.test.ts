@@ -1,23 +1,19 @@
 import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rows, type DbHandle } from "@/db/client";
+import { beforeAll, describe, expect, it } from "vitest";
+import { rows } from "@/db/client";
 import { setRole } from "@/server/moderation";
 import { runFold } from "@/server/ratings/fold";
 import { submitRating } from "@/server/ratings/submit";
 import { isConfiguredAdmin, registerUser } from "@/server/users/accounts";
-import { openTestDb } from "../support/db";
+import { testDbForFile } from "../support/db";
 import { callerFor, fold, makePost, makeUser, makeUsers, snapshot } from "../support/fixtures";
 
-let handle: DbHandle;
+const handle = testDbForFile();
 let admin: number;
 beforeAll(async () => {
-  handle = await openTestDb();
   admin = await makeUser(handle.db);
   await rows(handle.db, sql`update users set role = 'admin' where id = ${admin}`);
-});
-afterAll(async () => {
-  await handle?.close();
 });
 
 describe("moderation", () => {

@@ -1,17 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rows, type DbHandle } from "@/db/client";
-import { openTestDb } from "../support/db";
+import { describe, expect, it } from "vitest";
+import { rows } from "@/db/client";
+import { testDbForFile } from "../support/db";
 import { callerFor, fold, makePost, makeUser, makeUsers, snapshot } from "../support/fixtures";
 
-let handle: DbHandle;
-beforeAll(async () => {
-  handle = await openTestDb();
-});
-afterAll(async () => {
-  await handle?.close();
-});
+const handle = testDbForFile();
 
 describe("post.create", () => {
   it("stores the post with its text analysis and shows it first in newest", async () => {

@@ -1,16 +1,9 @@
 import { TRPCError } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbHandle } from "@/db/client";
-import { openTestDb } from "../support/db";
+import { describe, expect, it } from "vitest";
+import { testDbForFile } from "../support/db";
 import { callerFor, countRatings, fold, makePost, makeUser, makeUsers, snapshot } from "../support/fixtures";
 
-let handle: DbHandle;
-beforeAll(async () => {
-  handle = await openTestDb();
-});
-afterAll(async () => {
-  await handle?.close();
-});
+const handle = testDbForFile();
 
 describe("rating.submit", () => {
   it("replaces a user's earlier rating: 3 then 5 is one row, count 1, myRating 5", async () => {

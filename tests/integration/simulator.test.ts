@@ -1,20 +1,14 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rows, type DbHandle } from "@/db/client";
+import { describe, expect, it } from "vitest";
+import { rows } from "@/db/client";
 import { runFold } from "@/server/ratings/fold";
 import { RatingSimulator } from "@/server/ratings/simulate";
 import { submitRating } from "@/server/ratings/submit";
-import { openTestDb } from "../support/db";
+import { testDbForFile } from "../support/db";
 import { storedScores } from "../support/engine";
 import { makePost, makeUser, makeUsers } from "../support/fixtures";
 
-let handle: DbHandle;
-beforeAll(async () => {
-  handle = await openTestDb();
-});
-afterAll(async () => {
-  await handle?.close();
-});
+const handle = testDbForFile();
 
 describe("npm run replay's simulator", () => {
   it("gives bit for bit the scores the database fold stores, window after window", async () => {

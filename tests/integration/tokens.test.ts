@@ -1,21 +1,13 @@
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbHandle } from "@/db/client";
+import { describe, expect, it } from "vitest";
 import { createTrpcHandler } from "@/server/api/http";
 import { MAX_TOKENS_PER_USER } from "@/server/users/tokens";
-import { openTestDb } from "../support/db";
+import { testDbForFile } from "../support/db";
 import { sessionCookie } from "../support/session";
 import { callerFor, makePost, makeUser, snapshot } from "../support/fixtures";
 
-let handle: DbHandle;
-let handler: (req: NextRequest) => Promise<Response>;
-beforeAll(async () => {
-  handle = await openTestDb();
-  handler = createTrpcHandler(async () => handle.db);
-});
-afterAll(async () => {
-  await handle?.close();
-});
+const handle = testDbForFile();
+const handler = createTrpcHandler(async () => handle.db);
 
 async function rate(postId: number, headers: Record<string, string>) {
   const res = await handler(

@@ -1,17 +1,10 @@
 import { TRPCError } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbHandle } from "@/db/client";
+import { describe, expect, it } from "vitest";
 import { verifyCredentials } from "@/server/users/accounts";
-import { openTestDb } from "../support/db";
+import { testDbForFile } from "../support/db";
 import { callerFor, snapshot } from "../support/fixtures";
 
-let handle: DbHandle;
-beforeAll(async () => {
-  handle = await openTestDb();
-});
-afterAll(async () => {
-  await handle?.close();
-});
+const handle = testDbForFile();
 
 describe("user.register and credentials", () => {
   it("registers with an argon2id hash and signs in with the same email in any case", async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { afterAll, beforeAll } from "vitest";
 import { MIGRATIONS_DIR, openPglite, openPostgres, type DbHandle } from "@/db/client";
 
 /**
@@ -25,6 +26,32 @@ export async function openTestDb(): Promise<DbHandle & { url?: string }> {
       await handle.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
+    },
+  };
+}
+
+/**
+ * A fresh database for the calling test file: opened before its tests, closed after them. The
+ * returned handle can be used from the start; its `db` is ready once the file's tests run.
+ */
+export function testDbForFile(): Pick<DbHandle, "db" | "driver"> {
+  let handle: DbHandle | undefined;
+  beforeAll(async () => {
+    handle = await openTestDb();
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+  const opened = () => {
+    if (!handle) throw new Error("the test database opens in beforeAll: use it inside a test or hook");
+    return handle;
+  };
+  return {
+    get db() {
+      return opened().db;
+    },
+    get driver() {
+      return opened().driver;
     },
   };
 }
