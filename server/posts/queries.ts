@@ -172,6 +172,10 @@ export async function getPost(db: Db, id: number, viewerId: number | null): Prom
   };
 }
 
+export async function postExists(db: Db, id: number): Promise<boolean> {
+  return (await rows(db, sql`select 1 from posts where id = ${id}`)).length > 0;
+}
+
 export type NewPost = { authorId: number; title: string; content: string };
 
 /** Everything stored for a new post besides its id and aggregates. */

@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { createPost, getPost, InvalidCursorError, listPosts } from "@/server/posts/queries";
+import { createPost, getPost, InvalidCursorError, listPosts, postExists } from "@/server/posts/queries";
 import { getPostHistory } from "@/server/posts/history";
 import { createPostInput, listPostsInput, postByIdInput, postHistoryInput } from "../inputs";
 import { protectedProcedure, publicProcedure, rateLimited, router } from "../trpc";
@@ -22,7 +22,7 @@ export const postRouter = router({
 
   /** Ratings per window and the score after each, for the chart of the post page. */
   history: publicProcedure.input(postHistoryInput).query(async ({ ctx, input }) => {
-    if (!(await getPost(ctx.db, input.id, null))) throw new TRPCError({ code: "NOT_FOUND", message: `id: post ${input.id} does not exist` });
+    if (!(await postExists(ctx.db, input.id))) throw new TRPCError({ code: "NOT_FOUND", message: `id: post ${input.id} does not exist` });
     return getPostHistory(ctx.db, input.id, input.hours);
   }),
 
