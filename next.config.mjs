@@ -30,7 +30,9 @@ export function securityHeaders(production) {
     { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
     // Only in production: on http://localhost a browser ignores it anyway, and it would pin any
     // development host that ever answered over https.
-    ...(production ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] : []),
+    ...(production
+      ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }]
+      : []),
   ];
 }
 

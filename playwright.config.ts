@@ -38,7 +38,13 @@ export default defineConfig({
         launchOptions: {
           executablePath: chromiumPath,
           // Debian's Chromium as root needs --no-sandbox; the rest keep it off the (closed) network.
-          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
         },
       },
     },

@@ -20,7 +20,10 @@ const CONCURRENCY = 10;
 
 type Prepared = { hotPostId: number; singlePostId: number; postIds: number[]; tokens: string[] };
 
-async function rate(label: string, call: () => Promise<unknown>): Promise<{ label: string; rps: number; ms: number }> {
+async function rate(
+  label: string,
+  call: () => Promise<unknown>,
+): Promise<{ label: string; rps: number; ms: number }> {
   for (let i = 0; i < 200; i++) await call();
   let started = 0;
   const t0 = performance.now();
@@ -40,27 +43,48 @@ async function main() {
   const handle = await openPostgres(URL_, { max: CONCURRENCY });
   const sql = postgres(URL_, { max: CONCURRENCY, onnotice: () => {} });
   // The route's own handler, with limits that do not stop one process hammering from one address.
-  const limits = createLimits(limitsConfigFromEnv({ LIMIT_RATING_IP: "off", LIMIT_RATING_USER: "100000/10s" }));
+  const limits = createLimits(
+    limitsConfigFromEnv({ LIMIT_RATING_IP: "off", LIMIT_RATING_USER: "100000/10s" }),
+  );
   const handler = createTrpcHandler(async () => handle.db, { limits: () => limits });
   const pool = data.tokens.slice(0, 200);
-  const poolUsers = (await sql<{ user_id: number }[]>`select user_id from api_tokens order by id limit 200`).map((r) => r.user_id);
+  const poolUsers = (
+    await sql<{ user_id: number }[]>`select user_id from api_tokens order by id limit 200`
+  ).map((r) => r.user_id);
   let n = 50_000_000 + Math.floor(Math.random() * 1_000_000);
   const nextPair = () => {
     const i = n++;
-    return { token: pool[i % pool.length]!, user: poolUsers[i % poolUsers.length]!, post: data.postIds[Math.floor(i / pool.length) % data.postIds.length]! };
+    return {
+      token: pool[i % pool.length]!,
+      user: poolUsers[i % poolUsers.length]!,
+      post: data.postIds[Math.floor(i / pool.length) % data.postIds.length]!,
+    };
   };
   const get = (path: string, input: object, token?: string) =>
-    handler(new NextRequest(`http://localhost/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, token ? { headers: { authorization: `Bearer ${token}` } } : {})).then((r) => r.text());
+    handler(
+      new NextRequest(
+        `http://localhost/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`,
+        token ? { headers: { authorization: `Bearer ${token}` } } : {},
+      ),
+    ).then((r) => r.text());
 
   const results = [
     await rate("tRPC handler: post.list anonymous", () => get("post.list", { limit: 20 })),
-    await rate("  listPosts() alone", () => listPosts(handle.db, { viewerId: null, limit: 20, sort: "newest" })),
+    await rate("  listPosts() alone", () =>
+      listPosts(handle.db, { viewerId: null, limit: 20, sort: "newest" }),
+    ),
     await rate("tRPC handler: post.byId", () => get("post.byId", { id: data.singlePostId })),
     await rate("  getPost() alone", () => getPost(handle.db, data.singlePostId, null)),
     await rate("tRPC handler: rating.submit (cached token)", async () => {
       const p = nextPair();
       const body = JSON.stringify({ postId: p.post, score: n % 6 });
-      const res = await handler(new NextRequest("http://localhost/api/trpc/rating.submit", { method: "POST", headers: { authorization: `Bearer ${p.token}`, "content-type": "application/json" }, body }));
+      const res = await handler(
+        new NextRequest("http://localhost/api/trpc/rating.submit", {
+          method: "POST",
+          headers: { authorization: `Bearer ${p.token}`, "content-type": "application/json" },
+          body,
+        }),
+      );
       if (res.status !== 200) throw new Error(await res.text());
     }),
     await rate("  submitRating() alone", () => {

@@ -47,7 +47,10 @@ function log(message: string) {
   console.log(`[bench] ${message}`);
 }
 
-async function timed<T>(label: string, step: () => Promise<T>): Promise<{ label: string; seconds: number; value: T }> {
+async function timed<T>(
+  label: string,
+  step: () => Promise<T>,
+): Promise<{ label: string; seconds: number; value: T }> {
   const started = performance.now();
   const value = await step();
   const seconds = (performance.now() - started) / 1000;
@@ -76,25 +79,53 @@ async function prepareData(timings: { label: string; seconds: number }[]): Promi
   await admin.end();
   npm(["run", "-s", "db:migrate"], { DATABASE_URL: DB_URL });
   const users = Math.max(Number(opts.hot), 1000);
-  const seeded = await timed(`seed ${users.toLocaleString("en")} users, ${Number(opts.posts).toLocaleString("en")} posts, ${Number(opts.ratings).toLocaleString("en")} ratings`, async () =>
-    npm(["run", "-s", "db:seed", "--", "--users", String(users), "--posts", opts.posts, "--ratings", opts.ratings, "--no-fold"], { DATABASE_URL: DB_URL }),
+  const seeded = await timed(
+    `seed ${users.toLocaleString("en")} users, ${Number(opts.posts).toLocaleString("en")} posts, ${Number(opts.ratings).toLocaleString("en")} ratings`,
+    async () =>
+      npm(
+        [
+          "run",
+          "-s",
+          "db:seed",
+          "--",
+          "--users",
+          String(users),
+          "--posts",
+          opts.posts,
+          "--ratings",
+          opts.ratings,
+          "--no-fold",
+        ],
+        { DATABASE_URL: DB_URL },
+      ),
   );
   timings.push(seeded);
   const handle = await openPostgres(DB_URL, { max: 4 });
   const sql = postgres(DB_URL, { max: 2, onnotice: () => {} });
   try {
-    timings.push(await timed(`fold ${Number(opts.ratings).toLocaleString("en")} pending changes over all posts`, () => runFold(handle.db, config)));
+    timings.push(
+      await timed(`fold ${Number(opts.ratings).toLocaleString("en")} pending changes over all posts`, () =>
+        runFold(handle.db, config),
+      ),
+    );
     const hotPostId = first(await sql<{ id: number }[]>`select min(id) as id from posts`).id;
     timings.push(
-      await timed(`seed ${Number(opts.hot).toLocaleString("en")} ratings on one post (set-based)`, async () => {
-        await sql`insert into ratings (post_id, user_id, score, created_at, updated_at)
+      await timed(
+        `seed ${Number(opts.hot).toLocaleString("en")} ratings on one post (set-based)`,
+        async () => {
+          await sql`insert into ratings (post_id, user_id, score, created_at, updated_at)
                   select ${hotPostId}, id, (id % 6)::smallint, ts, ts
                   from (select id from users order by id limit ${Number(opts.hot)}) u
                   cross join lateral (select now() - random() * interval '2 days' + (u.id * 0) * interval '1 second' as ts) t
                   on conflict (post_id, user_id) do nothing`;
-      }),
+        },
+      ),
     );
-    timings.push(await timed(`fold ${Number(opts.hot).toLocaleString("en")} pending changes on one post`, () => runFold(handle.db, config)));
+    timings.push(
+      await timed(`fold ${Number(opts.hot).toLocaleString("en")} pending changes on one post`, () =>
+        runFold(handle.db, config),
+      ),
+    );
     timings.push(await timed("nightly correction over every rating", () => runCorrection(handle.db, config)));
 
     // Load users: each request of a write scenario rates with a user who never rated that post, so
@@ -102,26 +133,38 @@ async function prepareData(timings: { label: string; seconds: number }[]): Promi
     const count = Number(opts["bench-users"]);
     const tokens = Array.from({ length: count }, () => `ss_${randomBytes(32).toString("base64url")}`);
     await timed(`create ${count.toLocaleString("en")} load users with API tokens`, async () => {
-      const { start } = first(await sql<{ start: number }[]>`
+      const { start } = first(
+        await sql<{ start: number }[]>`
         with created as (
           insert into users (email, name, password_hash)
           select 'load' || g || '@bench.test', 'Load ' || g, 'no-sign-in' from generate_series(1, ${count}) g
           returning id)
-        select min(id)::int as start from created`);
+        select min(id)::int as start from created`,
+      );
       for (let i = 0; i < count; i += 10_000) {
-        const slice = tokens.slice(i, i + 10_000).map((t, k) => ({ u: start + i + k, h: createHash("sha256").update(t).digest("hex"), p: t.slice(0, 10) }));
+        const slice = tokens.slice(i, i + 10_000).map((t, k) => ({
+          u: start + i + k,
+          h: createHash("sha256").update(t).digest("hex"),
+          p: t.slice(0, 10),
+        }));
         await sql`insert into api_tokens (user_id, name, token_hash, prefix)
                   select u, 'bench', h, p from jsonb_to_recordset(${sql.json(slice)}::jsonb) as x(u int, h text, p text)`;
       }
     });
-    const singlePostId = first(await sql<{ id: number }[]>`
+    const singlePostId = first(
+      await sql<{ id: number }[]>`
       with p as (insert into posts (author_id, title, content, excerpt, word_count, avg_word_length)
                  values (1, 'A post with one rating', 'One rating only.', 'One rating only.', 3, 4.33) returning id),
            r as (insert into ratings (post_id, user_id, score) select id, 2, 4 from p)
-      select id from p`).id;
+      select id from p`,
+    ).id;
     await runFold(handle.db, config);
     await sql`vacuum analyze`;
-    const postIds = (await sql<{ id: number }[]>`select id from posts where id <> ${hotPostId} and id <> ${singlePostId} order by id`).map((r) => r.id);
+    const postIds = (
+      await sql<
+        { id: number }[]
+      >`select id from posts where id <> ${hotPostId} and id <> ${singlePostId} order by id`
+    ).map((r) => r.id);
     const prepared = { hotPostId, singlePostId, postIds, tokens };
     mkdirSync(".data", { recursive: true });
     writeFileSync(TOKENS_FILE, JSON.stringify(prepared));
@@ -171,19 +214,34 @@ function median(values: number[]): number {
 }
 
 /** A timed run; or, given `amount`, exactly that many requests, every response awaited. */
-function once(port: number, requests: autocannon.Request[], seconds: number, amount?: number): Promise<autocannon.Result> {
+function once(
+  port: number,
+  requests: autocannon.Request[],
+  seconds: number,
+  amount?: number,
+): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    const options = { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, requests, ...(amount ? { amount } : { duration: seconds }) };
+    const options = {
+      url: `http://127.0.0.1:${port}`,
+      connections: CONNECTIONS,
+      requests,
+      ...(amount ? { amount } : { duration: seconds }),
+    };
     autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });
 }
 
-async function measure(scenario: Scenario, countRatings: () => Promise<number>): Promise<Measured & { stored?: number }> {
+async function measure(
+  scenario: Scenario,
+  countRatings: () => Promise<number>,
+): Promise<Measured & { stored?: number }> {
   const warm = await once(scenario.port, scenario.build(), 2); // warm-up, not counted
   // A timed run ends with requests in flight whose writes may land after it; write scenarios send a
   // fixed number instead (about DURATION seconds' worth at the warm-up rate), so every write is
   // answered before the rows are counted.
-  const amount = scenario.writes ? Math.max(CONNECTIONS * 4, Math.round(warm.requests.average * DURATION)) : undefined;
+  const amount = scenario.writes
+    ? Math.max(CONNECTIONS * 4, Math.round(warm.requests.average * DURATION))
+    : undefined;
   if (scenario.writes) scenario.writes.count = 0;
   // The warm-up is timed, so its last requests may still be landing: let them, then count.
   await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -199,7 +257,13 @@ async function measure(scenario: Scenario, countRatings: () => Promise<number>):
       ok: result["2xx"],
     });
   }
-  const m = { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), errors: runs.reduce((n, r) => n + r.errors, 0), ok: runs.reduce((n, r) => n + r.ok, 0) };
+  const m = {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    ok: runs.reduce((n, r) => n + r.ok, 0),
+  };
   log(`${scenario.name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}`);
   if (!scenario.writes) return m;
   const stored = (await countRatings()) - before;
@@ -227,7 +291,11 @@ function scenarios(data: Prepared, sessionCookies: string[]): Scenario[] {
     path: "/api/trpc/rating.submit",
     setupRequest: (req) => {
       const { token, post } = pair(hot);
-      return { ...req, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ postId: post, score: next % 6 }) };
+      return {
+        ...req,
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ postId: post, score: next % 6 }),
+      };
     },
     onResponse: (status) => {
       if (status === 200) writes.count += 1;
@@ -239,17 +307,52 @@ function scenarios(data: Prepared, sessionCookies: string[]): Scenario[] {
     setupRequest: (req) =>
       signedIn ? { ...req, headers: { authorization: `Bearer ${data.tokens[next++ % POOL]}` } } : req,
   });
-  const byId = (id: number): autocannon.Request => ({ method: "GET", path: `/api/trpc/post.byId?input=${encodeURIComponent(JSON.stringify({ id }))}` });
+  const byId = (id: number): autocannon.Request => ({
+    method: "GET",
+    path: `/api/trpc/post.byId?input=${encodeURIComponent(JSON.stringify({ id }))}`,
+  });
   const spread = { count: 0 };
   const hot = { count: 0 };
   const mixed = { count: 0 };
   return [
-    { name: "baseline: bare Node http", what: "GET / → {\"ok\":true}", port: NODE_PORT, build: () => [{ method: "GET", path: "/" }] },
-    { name: "baseline: bare Next.js route", what: "GET /api/ping → {\"ok\":true}", port: NEXT_PORT, build: () => [{ method: "GET", path: "/api/ping" }] },
-    { name: "rating.submit, many users × many posts", what: "Bearer token, a first-time user each request, posts spread", port: NEXT_PORT, build: () => [submit(false, spread)], writes: spread },
-    { name: "rating.submit, one hot post (1M ratings)", what: "Bearer token, a new user each request", port: NEXT_PORT, build: () => [submit(true, hot)], writes: hot },
-    { name: "post.list anonymous", what: "newest, 20 per page", port: NEXT_PORT, build: () => [list(false, { limit: 20 })] },
-    { name: "post.list signed in", what: "newest, 20 per page, with own ratings (API token)", port: NEXT_PORT, build: () => [list(true, { limit: 20 })] },
+    {
+      name: "baseline: bare Node http",
+      what: 'GET / → {"ok":true}',
+      port: NODE_PORT,
+      build: () => [{ method: "GET", path: "/" }],
+    },
+    {
+      name: "baseline: bare Next.js route",
+      what: 'GET /api/ping → {"ok":true}',
+      port: NEXT_PORT,
+      build: () => [{ method: "GET", path: "/api/ping" }],
+    },
+    {
+      name: "rating.submit, many users × many posts",
+      what: "Bearer token, a first-time user each request, posts spread",
+      port: NEXT_PORT,
+      build: () => [submit(false, spread)],
+      writes: spread,
+    },
+    {
+      name: "rating.submit, one hot post (1M ratings)",
+      what: "Bearer token, a new user each request",
+      port: NEXT_PORT,
+      build: () => [submit(true, hot)],
+      writes: hot,
+    },
+    {
+      name: "post.list anonymous",
+      what: "newest, 20 per page",
+      port: NEXT_PORT,
+      build: () => [list(false, { limit: 20 })],
+    },
+    {
+      name: "post.list signed in",
+      what: "newest, 20 per page, with own ratings (API token)",
+      port: NEXT_PORT,
+      build: () => [list(true, { limit: 20 })],
+    },
     {
       name: "post.list signed in, session cookie",
       what: "the same with next-auth session cookies",
@@ -258,13 +361,31 @@ function scenarios(data: Prepared, sessionCookies: string[]): Scenario[] {
         {
           method: "GET",
           path: `/api/trpc/post.list?input=${encodeURIComponent(JSON.stringify({ limit: 20 }))}`,
-          setupRequest: (req) => ({ ...req, headers: { cookie: `next-auth.session-token=${sessionCookies[next++ % sessionCookies.length]}` } }),
+          setupRequest: (req) => ({
+            ...req,
+            headers: { cookie: `next-auth.session-token=${sessionCookies[next++ % sessionCookies.length]}` },
+          }),
         },
       ],
     },
-    { name: "post.list most rated (hot post first)", what: "the page holding the 1M-rating post", port: NEXT_PORT, build: () => [list(false, { limit: 20, sort: "most_rated" })] },
-    { name: "post.byId, 1,000,000 ratings", what: "the hot post", port: NEXT_PORT, build: () => [byId(data.hotPostId)] },
-    { name: "post.byId, 1 rating", what: "a post with one rating", port: NEXT_PORT, build: () => [byId(data.singlePostId)] },
+    {
+      name: "post.list most rated (hot post first)",
+      what: "the page holding the 1M-rating post",
+      port: NEXT_PORT,
+      build: () => [list(false, { limit: 20, sort: "most_rated" })],
+    },
+    {
+      name: "post.byId, 1,000,000 ratings",
+      what: "the hot post",
+      port: NEXT_PORT,
+      build: () => [byId(data.hotPostId)],
+    },
+    {
+      name: "post.byId, 1 rating",
+      what: "a post with one rating",
+      port: NEXT_PORT,
+      build: () => [byId(data.singlePostId)],
+    },
     {
       name: "90/10 read/write mix",
       what: "9 × post.list signed in : 1 × rating.submit",
@@ -279,7 +400,8 @@ function scenarios(data: Prepared, sessionCookies: string[]): Scenario[] {
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  const version = (name: string) => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
+  const version = (name: string) =>
+    (JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
   return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()}, Node ${process.version}, Next.js ${version("next")}, tRPC ${version("@trpc/server")}, postgres.js ${version("postgres")}`;
 }
 
@@ -287,11 +409,14 @@ async function main() {
   const timings: { label: string; seconds: number }[] = [];
   if (!opts["skip-build"]) npm(["run", "-s", "build"]);
   let data: Prepared;
-  if (opts["skip-seed"] && existsSync(TOKENS_FILE)) data = JSON.parse(readFileSync(TOKENS_FILE, "utf8")) as Prepared;
+  if (opts["skip-seed"] && existsSync(TOKENS_FILE))
+    data = JSON.parse(readFileSync(TOKENS_FILE, "utf8")) as Prepared;
   else data = await prepareData(timings);
 
   const sql = postgres(DB_URL, { max: 1, onnotice: () => {} });
-  const { version } = first(await sql<{ version: string }[]>`select split_part(version(), ' ', 2) as version`);
+  const { version } = first(
+    await sql<{ version: string }[]>`select split_part(version(), ' ', 2) as version`,
+  );
   const bare = start(process.execPath, ["bench/bare-node.mjs", String(NODE_PORT)], {});
   const next = start("node_modules/.bin/next", ["start", "-p", String(NEXT_PORT), "-H", "127.0.0.1"], {
     DATABASE_URL: DB_URL,
@@ -307,10 +432,17 @@ async function main() {
   try {
     await waitFor(`http://127.0.0.1:${NODE_PORT}/`);
     await waitFor(`http://127.0.0.1:${NEXT_PORT}/api/health`);
-    const countRatings = async () => first(await sql<{ n: number }[]>`select count(*)::int as n from ratings`).n;
+    const countRatings = async () =>
+      first(await sql<{ n: number }[]>`select count(*)::int as n from ratings`).n;
     // Session cookies of the same pool users, made exactly as next-auth makes them at sign-in.
-    const poolUsers = (await sql<{ user_id: number }[]>`select user_id from api_tokens order by id limit 2000`).map((r) => r.user_id);
-    const sessionCookies = await Promise.all(poolUsers.map((id) => encode({ token: { sub: String(id), name: "Load", email: "load@bench.test" }, secret: BENCH_SECRET })));
+    const poolUsers = (
+      await sql<{ user_id: number }[]>`select user_id from api_tokens order by id limit 2000`
+    ).map((r) => r.user_id);
+    const sessionCookies = await Promise.all(
+      poolUsers.map((id) =>
+        encode({ token: { sub: String(id), name: "Load", email: "load@bench.test" }, secret: BENCH_SECRET }),
+      ),
+    );
     for (const scenario of scenarios(data, sessionCookies)) {
       const { stored, ...m } = await measure(scenario, countRatings);
       results.push({ scenario, m, stored });
@@ -332,15 +464,23 @@ async function main() {
   const hotById = by("post.byId, 1,000,000 ratings");
   const oneById = by("post.byId, 1 rating");
   const checks = [
-    ...["rating.submit, many users × many posts", "post.list anonymous", "post.list signed in"].map((name) => {
-      const m = by(name);
-      return m ? `- ${name}: ${(m.rps / nextBaseline).toFixed(2)}× the bare Next.js route (target ≥ 0.8×), p99 ${m.p99} ms (target ≤ 100 ms), ${m.errors} errors` : "";
-    }),
-    spreadSubmit && hotSubmit ? `- hot post vs spread-out submits: ${(hotSubmit.rps / spreadSubmit.rps).toFixed(2)}× the requests/s (target ≥ 1×)` : "",
+    ...["rating.submit, many users × many posts", "post.list anonymous", "post.list signed in"].map(
+      (name) => {
+        const m = by(name);
+        return m
+          ? `- ${name}: ${(m.rps / nextBaseline).toFixed(2)}× the bare Next.js route (target ≥ 0.8×), p99 ${m.p99} ms (target ≤ 100 ms), ${m.errors} errors`
+          : "";
+      },
+    ),
+    spreadSubmit && hotSubmit
+      ? `- hot post vs spread-out submits: ${(hotSubmit.rps / spreadSubmit.rps).toFixed(2)}× the requests/s (target ≥ 1×)`
+      : "",
     by("post.list signed in") && by("post.list signed in, session cookie")
       ? `- signed-in list with an API token vs a session cookie: ${by("post.list signed in")!.rps.toFixed(0)} vs ${by("post.list signed in, session cookie")!.rps.toFixed(0)} requests/s`
       : "",
-    hotById && oneById ? `- post.byId p50 on a post with 1,000,000 ratings vs 1 rating: ${hotById.p50} ms vs ${oneById.p50} ms` : "",
+    hotById && oneById
+      ? `- post.byId p50 on a post with 1,000,000 ratings vs 1 rating: ${hotById.p50} ms vs ${oneById.p50} ms`
+      : "",
     `- ratings stored = successful submits in every write scenario: ${results.every((r) => !r.scenario.writes || r.stored === r.scenario.writes.count) ? "yes" : "NO"}`,
   ].filter(Boolean);
   const section = [
@@ -355,14 +495,20 @@ async function main() {
     ...checks,
     "",
     ...(timings.length
-      ? ["| data step | seconds |", "|---|---|", ...timings.map((t) => `| ${t.label} | ${t.seconds.toFixed(1)} |`)]
+      ? [
+          "| data step | seconds |",
+          "|---|---|",
+          ...timings.map((t) => `| ${t.label} | ${t.seconds.toFixed(1)} |`),
+        ]
       : ["(data steps not re-run: `--skip-seed`)"]),
   ].join("\n");
   replaceSection("docs/benchmarks.md", "load", section);
   log("docs/benchmarks.md updated");
   const lost = results.filter((r) => r.scenario.writes && r.stored !== r.scenario.writes.count);
   if (lost.length) {
-    console.error(`[bench] ratings stored differ from successful submits in: ${lost.map((r) => r.scenario.name).join(", ")}`);
+    console.error(
+      `[bench] ratings stored differ from successful submits in: ${lost.map((r) => r.scenario.name).join(", ")}`,
+    );
     process.exitCode = 1;
   }
 }

@@ -52,12 +52,18 @@ function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunRe
   let legitSum = 0;
   let legitCount = 0;
 
-  const errors = POLICY_NAMES.map(() => ({ pre: NaN, max: 0, last: NaN, lastBad: EVENT_TIME - WINDOW_SECONDS }));
+  const errors = POLICY_NAMES.map(() => ({
+    pre: NaN,
+    max: 0,
+    last: NaN,
+    lastBad: EVENT_TIME - WINDOW_SECONDS,
+  }));
   let i = 0;
   for (let w = start; w < end; w += WINDOW_SECONDS) {
     for (; i < events.length && events[i]!.t < w + WINDOW_SECONDS; i++) {
       const e = events[i]!;
-      for (const simulator of simulators) simulator.submit({ t: e.t, user: e.user, post: POST, score: e.score });
+      for (const simulator of simulators)
+        simulator.submit({ t: e.t, user: e.user, post: POST, score: e.score });
       const before = current.get(e.user);
       if (before?.legit) {
         legitSum -= before.score;
@@ -97,7 +103,9 @@ function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunRe
     });
   }
 
-  const sortedWindows = [...windows.entries()].sort((a, b) => a[0] - b[0]).map(([s, counts]) => ({ start: s, counts }));
+  const sortedWindows = [...windows.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, counts]) => ({ start: s, counts }));
   const results = {} as Record<PolicyName, RunResult>;
   simulators.forEach((simulator, p) => {
     const policy = POLICY_NAMES[p]!;
@@ -121,7 +129,10 @@ function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunRe
           allIn[r.score]! += 1;
           if (r.legit) legitIn[r.score]! += 1;
         }
-        const legitHeld = held.reduce((sum, weight, s) => sum + (allIn[s] ? (weight * legitIn[s]!) / allIn[s]! : 0), 0);
+        const legitHeld = held.reduce(
+          (sum, weight, s) => sum + (allIn[s] ? (weight * legitIn[s]!) / allIn[s]! : 0),
+          0,
+        );
         heldShare = legitHeld / legitCount;
       }
     }
@@ -188,13 +199,43 @@ function table(summaries: Summary[], seeds: number): string {
   return lines.join("\n");
 }
 
-type Target = { label: string; scenarios: string[]; value: (s: Summary) => number | null; limit: number; unit: string };
+type Target = {
+  label: string;
+  scenarios: string[];
+  value: (s: Summary) => number | null;
+  limit: number;
+  unit: string;
+};
 
 const TARGETS: Target[] = [
-  { label: "bomb displacement ≤ 0.05 star", scenarios: ["bomb"], value: (s) => s.maxDisplacement, limit: 0.05, unit: "star" },
-  { label: "3-hour campaign displacement ≤ 0.15 star", scenarios: ["slow-campaign"], value: (s) => s.maxDisplacement, limit: 0.15, unit: "star" },
-  { label: "organic error ≤ 0.01 star", scenarios: ["organic-low", "organic-high"], value: (s) => s.maxDisplacement, limit: 0.01, unit: "star" },
-  { label: "legit weight held on a same-quality viral wave ≤ 1 %", scenarios: ["viral-same"], value: (s) => (s.heldShare === null ? null : 100 * s.heldShare), limit: 1, unit: "%" },
+  {
+    label: "bomb displacement ≤ 0.05 star",
+    scenarios: ["bomb"],
+    value: (s) => s.maxDisplacement,
+    limit: 0.05,
+    unit: "star",
+  },
+  {
+    label: "3-hour campaign displacement ≤ 0.15 star",
+    scenarios: ["slow-campaign"],
+    value: (s) => s.maxDisplacement,
+    limit: 0.15,
+    unit: "star",
+  },
+  {
+    label: "organic error ≤ 0.01 star",
+    scenarios: ["organic-low", "organic-high"],
+    value: (s) => s.maxDisplacement,
+    limit: 0.01,
+    unit: "star",
+  },
+  {
+    label: "legit weight held on a same-quality viral wave ≤ 1 %",
+    scenarios: ["viral-same"],
+    value: (s) => (s.heldShare === null ? null : 100 * s.heldShare),
+    limit: 1,
+    unit: "%",
+  },
   {
     label: "different viral crowd followed within 0.1 within 6 h of the wave",
     scenarios: ["viral-higher"],
@@ -213,11 +254,15 @@ function targetLines(summaries: Summary[]): string[] {
       const v = target.value(s);
       if (v === null) continue;
       const shown = Number.isFinite(v) ? `${v.toFixed(3)} ${target.unit}` : "never (in some seed)";
-      lines.push(`- ${target.label} (${name}): ${shown} — ${v <= target.limit ? "**met**" : `**missed** by ${Number.isFinite(v) ? (v - target.limit).toFixed(3) : "∞"} ${target.unit}`}`);
+      lines.push(
+        `- ${target.label} (${name}): ${shown} — ${v <= target.limit ? "**met**" : `**missed** by ${Number.isFinite(v) ? (v - target.limit).toFixed(3) : "∞"} ${target.unit}`}`,
+      );
     }
   }
   const all = summaries.every((s) => s.identical);
-  lines.push(`- incremental = full recompute for every scenario, seed and policy: ${all ? "**met**" : "**missed**"}`);
+  lines.push(
+    `- incremental = full recompute for every scenario, seed and policy: ${all ? "**met**" : "**missed**"}`,
+  );
   return lines;
 }
 
@@ -251,25 +296,43 @@ function section(summaries: Summary[], seeds: number, seconds: number): string {
 
 function main() {
   const { values } = parseArgs({
-    options: { seeds: { type: "string", default: "20" }, scenario: { type: "string" }, "no-write": { type: "boolean", default: false } },
+    options: {
+      seeds: { type: "string", default: "20" },
+      scenario: { type: "string" },
+      "no-write": { type: "boolean", default: false },
+    },
   });
   const seeds = Number(values.seeds);
   if (!Number.isInteger(seeds) || seeds < 1) throw new Error("--seeds must be a positive whole number");
   const chosen = values.scenario ? SCENARIOS.filter((s) => s.name === values.scenario) : SCENARIOS;
-  if (chosen.length === 0) throw new Error(`unknown scenario; one of: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+  if (chosen.length === 0)
+    throw new Error(`unknown scenario; one of: ${SCENARIOS.map((s) => s.name).join(", ")}`);
 
   const began = performance.now();
   const summaries: Summary[] = [];
   for (const scenario of chosen) {
     const runs = Array.from({ length: seeds }, (_, seed) => runScenario(scenario, 1000 + seed));
-    for (const policy of POLICY_NAMES) summaries.push(summarize(scenario, policy, runs.map((r) => r[policy])));
+    for (const policy of POLICY_NAMES)
+      summaries.push(
+        summarize(
+          scenario,
+          policy,
+          runs.map((r) => r[policy]),
+        ),
+      );
   }
   const seconds = (performance.now() - began) / 1000;
-  console.log(`${table(summaries, seeds)}\n\n${targetLines(summaries).join("\n")}\n\n${chosen.length} scenarios × ${seeds} seeds in ${seconds.toFixed(1)} s`);
+  console.log(
+    `${table(summaries, seeds)}\n\n${targetLines(summaries).join("\n")}\n\n${chosen.length} scenarios × ${seeds} seeds in ${seconds.toFixed(1)} s`,
+  );
 
   // A partial run (one scenario, fewer seeds) is for iterating; only the full run is recorded.
   if (!values.scenario && seeds >= 20 && !values["no-write"]) {
-    replaceSection(path.join(process.cwd(), "docs", "benchmarks.md"), "manipulation", section(summaries, seeds, seconds));
+    replaceSection(
+      path.join(process.cwd(), "docs", "benchmarks.md"),
+      "manipulation",
+      section(summaries, seeds, seconds),
+    );
     console.log("\nwrote docs/benchmarks.md");
   }
   if (!summaries.every((s) => s.identical)) {

@@ -10,5 +10,8 @@ export function replaceSection(file: string, name: string, body: string): void {
   const text = `${start}\n${body.trim()}\n${end}`;
   const existing = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
   const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
-  writeFileSync(file, pattern.test(existing) ? existing.replace(pattern, () => text) : `${existing.trimEnd()}\n\n${text}\n`);
+  writeFileSync(
+    file,
+    pattern.test(existing) ? existing.replace(pattern, () => text) : `${existing.trimEnd()}\n\n${text}\n`,
+  );
 }

@@ -14,7 +14,6 @@ export const AFTER_SECONDS = DAY;
 /** A rating event; `legit` is false for an attacker's rating. */
 export type BenchEvent = { t: number; user: string; score: number; legit: boolean };
 
-
 export class Random {
   private readonly next: () => number;
   private spare: number | null = null;
@@ -97,7 +96,8 @@ export function generate(scenario: Scenario, seed: number): GeneratedRun {
       organic.push({ t, user, score: organicScore(random, scenario.quality(t)), legit: true });
       if (random.uniform() < UPDATE_SHARE) {
         const later = t + UPDATE_MIN_DELAY + random.uniform() * (UPDATE_MAX_DELAY - UPDATE_MIN_DELAY);
-        if (later < end) organic.push({ t: later, user, score: organicScore(random, scenario.quality(later)), legit: true });
+        if (later < end)
+          organic.push({ t: later, user, score: organicScore(random, scenario.quality(later)), legit: true });
       }
     }
   }
@@ -106,14 +106,29 @@ export function generate(scenario: Scenario, seed: number): GeneratedRun {
   // An attacker's later organic-looking updates would make them legitimate again; they make none.
   const attackers = new Map<string, number>();
   for (const e of attack) attackers.set(e.user, Math.min(attackers.get(e.user) ?? Infinity, e.t));
-  const events = [...organic.filter((e) => !(attackers.has(e.user) && e.t >= attackers.get(e.user)!)), ...attack];
+  const events = [
+    ...organic.filter((e) => !(attackers.has(e.user) && e.t >= attackers.get(e.user)!)),
+    ...attack,
+  ];
   events.sort((a, b) => a.t - b.t);
   return { events, start, end };
 }
 
 /** `count` new accounts rating within [from, from + seconds), each drawing a score with `score`. */
-function crowd(random: Random, prefix: string, count: number, from: number, seconds: number, score: (r: Random) => number): BenchEvent[] {
-  return Array.from({ length: count }, (_, i) => ({ t: from + random.uniform() * seconds, user: `${prefix}${i}`, score: score(random), legit: false }));
+function crowd(
+  random: Random,
+  prefix: string,
+  count: number,
+  from: number,
+  seconds: number,
+  score: (r: Random) => number,
+): BenchEvent[] {
+  return Array.from({ length: count }, (_, i) => ({
+    t: from + random.uniform() * seconds,
+    user: `${prefix}${i}`,
+    score: score(random),
+    legit: false,
+  }));
 }
 
 const constant = (value: number) => () => value;
@@ -166,7 +181,9 @@ export const SCENARIOS: Scenario[] = [
         const j = random.int(i + 1);
         [raters[i], raters[j]] = [raters[j]!, raters[i]!];
       }
-      return raters.slice(0, 150).map((user) => ({ t: EVENT_TIME + random.uniform() * 600, user, score: 0, legit: false }));
+      return raters
+        .slice(0, 150)
+        .map((user) => ({ t: EVENT_TIME + random.uniform() * 600, user, score: 0, legit: false }));
     },
   },
   {
@@ -179,11 +196,13 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "6h-campaign",
-    description: "6 h of attackers rating 0–1 at twice the organic rate, so traffic runs at ~3× normal (q = 4.0, base 2/window)",
+    description:
+      "6 h of attackers rating 0–1 at twice the organic rate, so traffic runs at ~3× normal (q = 4.0, base 2/window)",
     historySeconds: DAY,
     base: constant(2),
     quality: constant(4),
-    attack: (random) => crowd(random, "a", 2 * 2 * (6 * HOUR) / WINDOW_SECONDS, EVENT_TIME, 6 * HOUR, (r) => r.int(2)),
+    attack: (random) =>
+      crowd(random, "a", (2 * 2 * (6 * HOUR)) / WINDOW_SECONDS, EVENT_TIME, 6 * HOUR, (r) => r.int(2)),
   },
   {
     name: "organic-low",

@@ -47,8 +47,22 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
 
   return (
     <form onSubmit={onSubmit} noValidate className="form">
-      <Field label="Email" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fieldErrors.password} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        error={fieldErrors.email}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={fieldErrors.password}
+      />
       <FormError message={formError} />
       <SubmitButton pending={pending} label="Sign in" pendingLabel="Signing in…" />
       <p className="hint">
@@ -81,8 +95,23 @@ export function RegisterForm() {
 
   return (
     <form onSubmit={onSubmit} noValidate className="form">
-      <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={254} error={fieldErrors.email} />
-      <Field label="Name" name="name" autoComplete="nickname" required maxLength={80} error={fieldErrors.name} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        maxLength={254}
+        error={fieldErrors.email}
+      />
+      <Field
+        label="Name"
+        name="name"
+        autoComplete="nickname"
+        required
+        maxLength={80}
+        error={fieldErrors.name}
+      />
       <Field
         label="Password"
         name="password"

@@ -30,7 +30,14 @@ export function CreatePostForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="form">
       <Field label="Title" name="title" required maxLength={200} error={fieldErrors.title} />
-      <TextArea label="Content" name="content" required rows={12} maxLength={20_000} error={fieldErrors.content} />
+      <TextArea
+        label="Content"
+        name="content"
+        required
+        rows={12}
+        maxLength={20_000}
+        error={fieldErrors.content}
+      />
       <FormError message={formError} />
       <SubmitButton pending={create.isPending} label="Publish" pendingLabel="Publishing…" />
     </form>

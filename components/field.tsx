@@ -3,7 +3,12 @@ import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "rea
 type Common = { label: string; name: string; error?: string };
 
 function controlProps(name: string, error?: string) {
-  return { id: name, name, "aria-invalid": error ? true : undefined, "aria-describedby": error ? `${name}-error` : undefined };
+  return {
+    id: name,
+    name,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": error ? `${name}-error` : undefined,
+  };
 }
 
 function Shell({ label, name, error, children }: Common & { children: ReactNode }) {
@@ -28,7 +33,12 @@ export function Field({ label, name, error, ...input }: Common & InputHTMLAttrib
   );
 }
 
-export function TextArea({ label, name, error, ...input }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextArea({
+  label,
+  name,
+  error,
+  ...input
+}: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
     <Shell label={label} name={name} error={error}>
       <textarea {...controlProps(name, error)} {...input} />
@@ -47,7 +57,15 @@ export function FormError({ message }: { message: string | null }) {
 }
 
 /** The submit button, disabled and relabelled while the request is in flight. */
-export function SubmitButton({ pending, label, pendingLabel }: { pending: boolean; label: string; pendingLabel: string }) {
+export function SubmitButton({
+  pending,
+  label,
+  pendingLabel,
+}: {
+  pending: boolean;
+  label: string;
+  pendingLabel: string;
+}) {
   return (
     <button type="submit" disabled={pending}>
       {pending ? pendingLabel : label}

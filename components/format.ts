@@ -12,7 +12,12 @@ export function formatScore(score: number | null): string | null {
 }
 
 export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleDateString("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+  return new Date(iso).toLocaleDateString("en", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    timeZone: "UTC",
+  });
 }
 
 /** Minutes at 230 words a minute, at least one. */

@@ -1,7 +1,11 @@
 import Link from "next/link";
 import type { PostSort } from "@/server/posts/cursor";
 
-const SORT_LABELS: Record<PostSort, string> = { newest: "Newest", top: "Top rated", most_rated: "Most rated" };
+const SORT_LABELS: Record<PostSort, string> = {
+  newest: "Newest",
+  top: "Top rated",
+  most_rated: "Most rated",
+};
 
 /** Sort tabs and title search as plain links and a GET form, so they work before JavaScript and can be shared. */
 export function ListControls({ sort, q }: { sort: PostSort; q?: string }) {

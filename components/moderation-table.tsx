@@ -6,7 +6,13 @@ import { TableHead } from "./table-head";
 import { useTRPC } from "./trpc";
 
 function utc(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleString("en", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+  return new Date(seconds * 1000).toLocaleString("en", {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "UTC",
+  });
 }
 
 export function ModerationTable() {
@@ -29,12 +35,16 @@ export function ModerationTable() {
             <td>
               <Link href={`/posts/${p.id}`}>{p.title}</Link>
             </td>
-            <td>{Math.round(p.heldCount).toLocaleString("en")} of {p.ratingCount.toLocaleString("en")}</td>
+            <td>
+              {Math.round(p.heldCount).toLocaleString("en")} of {p.ratingCount.toLocaleString("en")}
+            </td>
             <td>{p.heldMean.toFixed(1)}</td>
             <td>
               {formatScore(p.score) ?? "–"} ({formatScore(p.scoreAllIncluded) ?? "–"})
             </td>
-            <td>{p.heldSince === p.lastHeldAt ? utc(p.heldSince) : `${utc(p.heldSince)} – ${utc(p.lastHeldAt)}`}</td>
+            <td>
+              {p.heldSince === p.lastHeldAt ? utc(p.heldSince) : `${utc(p.heldSince)} – ${utc(p.lastHeldAt)}`}
+            </td>
             <td>{Math.round(p.peakVolumeRatio)}×</td>
             <td>
               {p.lockedAt ? (

@@ -6,7 +6,10 @@ import { ScoreBadge } from "./score-badge";
 
 export function PostCard({ post }: { post: PostSummary }) {
   return (
-    <article className={`card${post.myRating !== null ? " rated" : ""}`} aria-labelledby={`post-${post.id}-title`}>
+    <article
+      className={`card${post.myRating !== null ? " rated" : ""}`}
+      aria-labelledby={`post-${post.id}-title`}
+    >
       <h2 id={`post-${post.id}-title`}>
         <Link href={`/posts/${post.id}`}>{post.title}</Link>
       </h2>

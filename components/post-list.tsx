@@ -9,7 +9,10 @@ import { useTRPC } from "./trpc";
 export function PostList({ sort, q }: { sort: PostSort; q?: string }) {
   const trpc = useTRPC();
   const list = useInfiniteQuery(
-    trpc.post.list.infiniteQueryOptions({ sort, q, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }),
+    trpc.post.list.infiniteQueryOptions(
+      { sort, q, limit: PAGE_SIZE },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
   );
 
   if (list.isPending) return <ListSkeleton />;

@@ -66,7 +66,13 @@ export function PostView({ id }: { id: number }) {
         <h2>Ratings</h2>
         <RatingHistogram histogram={post.histogram} />
         <h3>Last 24 hours</h3>
-        {history.isPending ? <div className="skeleton chart-skeleton" aria-busy="true" /> : history.isError ? <p className="hint">The chart could not be loaded.</p> : <ScoreChart points={history.data} />}
+        {history.isPending ? (
+          <div className="skeleton chart-skeleton" aria-busy="true" />
+        ) : history.isError ? (
+          <p className="hint">The chart could not be loaded.</p>
+        ) : (
+          <ScoreChart points={history.data} />
+        )}
       </section>
     </article>
   );

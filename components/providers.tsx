@@ -24,7 +24,9 @@ function trpcUrl(): string {
 
 export function Providers({ children, session }: { children: ReactNode; session: Session | null }) {
   const queryClient = getQueryClient();
-  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: trpcUrl() })] }));
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: trpcUrl() })] }),
+  );
   // Marks the document once React has taken over the server-rendered HTML: browser tests wait for
   // it before typing, since input typed before hydration can be lost.
   useEffect(() => {

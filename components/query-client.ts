@@ -6,7 +6,8 @@ export function makeQueryClient(): QueryClient {
       // Server-rendered data is fresh for a while; refetching it on hydration would double the load.
       queries: { staleTime: 30_000, retry: 1 },
       dehydrate: {
-        shouldDehydrateQuery: (query) => defaultShouldDehydrateQuery(query) || query.state.status === "pending",
+        shouldDehydrateQuery: (query) =>
+          defaultShouldDehydrateQuery(query) || query.state.status === "pending",
       },
     },
   });

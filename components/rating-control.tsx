@@ -21,7 +21,8 @@ function explain(error: unknown): Refusal {
     if (status === 429) return refusal(error.message || "Too many ratings. Try again in a moment.");
     if (status === 403) return refusal(error.message || "This post is not accepting ratings.");
     if (status === 404) return refusal("This post no longer exists.");
-    if (status === undefined) return refusal("Network error: your rating was not saved. Check your connection and try again.");
+    if (status === undefined)
+      return refusal("Network error: your rating was not saved. Check your connection and try again.");
     return refusal(error.message);
   }
   return refusal("Your rating was not saved. Try again.");
@@ -38,10 +39,18 @@ export function RatingControl({ post }: { post: RatedFields }) {
   function patchCaches(update: (p: RatedFields) => Partial<RatedFields>) {
     queryClient.setQueriesData<InfiniteData<PostPage>>(trpc.post.list.pathFilter(), (data) =>
       data
-        ? { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((p) => (p.id === post.id ? { ...p, ...update(p) } : p)) })) }
+        ? {
+            ...data,
+            pages: data.pages.map((page) => ({
+              ...page,
+              items: page.items.map((p) => (p.id === post.id ? { ...p, ...update(p) } : p)),
+            })),
+          }
         : data,
     );
-    queryClient.setQueryData(trpc.post.byId.queryKey({ id: post.id }), (p) => (p ? { ...p, ...update(p) } : p));
+    queryClient.setQueryData(trpc.post.byId.queryKey({ id: post.id }), (p) =>
+      p ? { ...p, ...update(p) } : p,
+    );
   }
 
   const rate = useMutation(
@@ -50,7 +59,10 @@ export function RatingControl({ post }: { post: RatedFields }) {
         setError(null);
         await queryClient.cancelQueries(trpc.post.pathFilter());
         const previous = { myRating: post.myRating, ratingCount: post.ratingCount, score: post.score };
-        patchCaches((p) => ({ myRating: score, ratingCount: p.myRating === null ? p.ratingCount + 1 : p.ratingCount }));
+        patchCaches((p) => ({
+          myRating: score,
+          ratingCount: p.myRating === null ? p.ratingCount + 1 : p.ratingCount,
+        }));
         return previous;
       },
       onError: (err, _input, previous) => {
@@ -58,7 +70,11 @@ export function RatingControl({ post }: { post: RatedFields }) {
         setError(explain(err));
       },
       onSuccess: (result) => {
-        patchCaches(() => ({ myRating: result.myRating, ratingCount: result.ratingCount, score: result.score }));
+        patchCaches(() => ({
+          myRating: result.myRating,
+          ratingCount: result.ratingCount,
+          score: result.score,
+        }));
       },
     }),
   );
@@ -85,7 +101,11 @@ export function RatingControl({ post }: { post: RatedFields }) {
 
   return (
     <div className="rating">
-      <StarRating value={post.myRating} onRate={(score) => rate.mutate({ postId: post.id, score })} label="Your rating" />
+      <StarRating
+        value={post.myRating}
+        onRate={(score) => rate.mutate({ postId: post.id, score })}
+        label="Your rating"
+      />
       {post.myRating !== null && !error && <p className="hint">You rated {post.myRating}</p>}
       {error && (
         <p className="error" role="alert">

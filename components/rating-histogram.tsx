@@ -25,7 +25,9 @@ export function RatingHistogram({ histogram }: { histogram: Histogram }) {
           })}
         </tbody>
       </table>
-      <figcaption className="hint">{total ? `${total.toLocaleString("en")} ratings counted by the last fold` : "No ratings counted yet"}</figcaption>
+      <figcaption className="hint">
+        {total ? `${total.toLocaleString("en")} ratings counted by the last fold` : "No ratings counted yet"}
+      </figcaption>
     </figure>
   );
 }

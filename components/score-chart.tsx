@@ -22,11 +22,16 @@ export function ScoreChart({ points }: { points: HistoryPoint[] }) {
   const line = points
     .map((p, i) => (p.score === null ? null : `${x(times[i]!).toFixed(1)},${yScore(p.score).toFixed(1)}`))
     .filter((v): v is string => v !== null);
-  const label = (t: number) => new Date(t).toLocaleTimeString("en", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+  const label = (t: number) =>
+    new Date(t).toLocaleTimeString("en", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
   const last = points.at(-1);
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Score over time: ${points.length} windows, latest score ${last?.score?.toFixed(1) ?? "none"}`}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-label={`Score over time: ${points.length} windows, latest score ${last?.score?.toFixed(1) ?? "none"}`}
+      >
         {[0, 1, 2, 3, 4, 5].map((s) => (
           <g key={s}>
             <line x1={PAD.left} x2={WIDTH - PAD.right} y1={yScore(s)} y2={yScore(s)} className="grid" />
@@ -37,7 +42,16 @@ export function ScoreChart({ points }: { points: HistoryPoint[] }) {
         ))}
         {points.map((p, i) => {
           const h = (p.count / maxCount) * innerH * 0.6;
-          return <rect key={p.windowStart} x={x(times[i]!) - barWidth / 2} y={PAD.top + innerH - h} width={barWidth} height={h} className="volume" />;
+          return (
+            <rect
+              key={p.windowStart}
+              x={x(times[i]!) - barWidth / 2}
+              y={PAD.top + innerH - h}
+              width={barWidth}
+              height={h}
+              className="volume"
+            />
+          );
         })}
         {line.length > 1 && <polyline points={line.join(" ")} className="score-line" fill="none" />}
         <text x={PAD.left} y={HEIGHT - 4} className="axis">
@@ -47,7 +61,10 @@ export function ScoreChart({ points }: { points: HistoryPoint[] }) {
           {label(t1)}
         </text>
       </svg>
-      <figcaption className="hint">Line: displayed score after each {points.length > 1 ? "window" : "window"}. Bars: ratings per window (busiest: {maxCount}).</figcaption>
+      <figcaption className="hint">
+        Line: displayed score after each {points.length > 1 ? "window" : "window"}. Bars: ratings per window
+        (busiest: {maxCount}).
+      </figcaption>
     </figure>
   );
 }

@@ -51,7 +51,11 @@ export function StarRating({ value, onRate, disabled = false, label }: Props) {
             aria-label={`${score} ${score === 1 ? "star" : "stars"}`}
             tabIndex={score === focusable ? 0 : -1}
             disabled={disabled}
-            className={score === 0 ? `star zero${checked ? " checked" : ""}` : `star${lit ? " lit" : ""}${checked ? " checked" : ""}`}
+            className={
+              score === 0
+                ? `star zero${checked ? " checked" : ""}`
+                : `star${lit ? " lit" : ""}${checked ? " checked" : ""}`
+            }
             onClick={() => onRate(score)}
             onKeyDown={(event) => onKeyDown(event, score)}
           >

@@ -35,7 +35,13 @@ export function TokenManager() {
   return (
     <>
       <form onSubmit={onSubmit} noValidate className="form inline-form">
-        <Field label="Token name" name="name" maxLength={60} placeholder="load test" error={fieldErrors.name} />
+        <Field
+          label="Token name"
+          name="name"
+          maxLength={60}
+          placeholder="load test"
+          error={fieldErrors.name}
+        />
         <SubmitButton pending={create.isPending} label="Create token" pendingLabel="Creating…" />
       </form>
       <FormError message={formError} />
@@ -71,7 +77,12 @@ export function TokenManager() {
                 <td>{formatDate(t.createdAt)}</td>
                 <td>{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</td>
                 <td>
-                  <button type="button" onClick={() => revoke.mutate({ id: t.id })} disabled={revoke.isPending} aria-label={`Revoke ${t.name}`}>
+                  <button
+                    type="button"
+                    onClick={() => revoke.mutate({ id: t.id })}
+                    disabled={revoke.isPending}
+                    aria-label={`Revoke ${t.name}`}
+                  >
                     Revoke
                   </button>
                 </td>

@@ -20,7 +20,11 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   return (result as { rows: T[] }).rows;
 }
 
-const ISO_FORMATS = { s: 'YYYY-MM-DD"T"HH24:MI:SS"Z"', ms: 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"', us: 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"' } as const;
+const ISO_FORMATS = {
+  s: 'YYYY-MM-DD"T"HH24:MI:SS"Z"',
+  ms: 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"',
+  us: 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"',
+} as const;
 
 /**
  * SQL: a timestamptz as ISO 8601 UTC text. Formatted in the database so both drivers return the
@@ -33,13 +37,20 @@ export function isoTimestamp(column: SQL, precision: keyof typeof ISO_FORMATS = 
 
 export type DbHandle = { db: Db; driver: "postgres" | "pglite"; close: () => Promise<void> };
 
-export async function openPostgres(url: string, options: { max?: number; prepare?: boolean } = {}): Promise<DbHandle> {
+export async function openPostgres(
+  url: string,
+  options: { max?: number; prepare?: boolean } = {},
+): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   // Off by default so the client works behind any transaction pooler (PgBouncer before 1.21).
   // On a direct connection, or a pooler that keeps prepared statements, DATABASE_PREPARE=1 saves
   // the planning of every statement (about a millisecond for the post list).
-  const client = postgres(url, { prepare: options.prepare ?? false, max: options.max ?? 10, onnotice: () => {} });
+  const client = postgres(url, {
+    prepare: options.prepare ?? false,
+    max: options.max ?? 10,
+    onnotice: () => {},
+  });
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }
@@ -116,13 +127,19 @@ export async function openPglite(dir?: string): Promise<DbHandle> {
 
 export function pgliteDir(): string {
   // Ignored by Turbopack's file tracing: the data directory is never part of a deployment.
-  return path.resolve(/*turbopackIgnore: true*/ process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"));
+  return path.resolve(
+    /*turbopackIgnore: true*/ process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"),
+  );
 }
 
 /** Chooses the driver from the environment: DATABASE_URL → postgres.js, otherwise embedded PGlite. */
 export async function openFromEnv(): Promise<DbHandle> {
   const url = process.env.DATABASE_URL;
-  if (url) return openPostgres(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10), prepare: process.env.DATABASE_PREPARE === "1" });
+  if (url)
+    return openPostgres(url, {
+      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+      prepare: process.env.DATABASE_PREPARE === "1",
+    });
   if (process.env.VERCEL) {
     throw new Error(
       "DATABASE_URL is not set. The embedded PGlite database cannot run on Vercel: set DATABASE_URL to a Postgres (for example Neon) connection string.",

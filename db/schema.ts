@@ -20,7 +20,9 @@ export const users = pgTable(
     email: text("email").notNull(),
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
-    role: text("role", { enum: ["user", "admin"] }).notNull().default("user"),
+    role: text("role", { enum: ["user", "admin"] })
+      .notNull()
+      .default("user"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],
@@ -56,8 +58,12 @@ export const posts = pgTable(
     lockedBy: integer("locked_by").references(() => users.id),
   },
   (t) => [
-    index("posts_rescore_idx").on(t.id).where(sql`${t.rescoreFrom} is not null`),
-    index("posts_held_idx").on(t.heldCount.desc()).where(sql`${t.heldCount} > 0`),
+    index("posts_rescore_idx")
+      .on(t.id)
+      .where(sql`${t.rescoreFrom} is not null`),
+    index("posts_held_idx")
+      .on(t.heldCount.desc())
+      .where(sql`${t.heldCount} > 0`),
     // Ascending on purpose: "order by key desc, id desc" with a (key, id) < (…) keyset is a plain
     // backward scan of these. (A DESC NULLS LAST index does not match a default DESC order.)
     index("posts_newest_idx").on(t.createdAt, t.id),
@@ -92,8 +98,12 @@ export const ratings = pgTable(
     index("ratings_user_idx").on(t.userId),
     index("ratings_pending_idx")
       .on(t.postId, t.userId)
-      .where(sql`${t.foldedAt} is distinct from ${t.updatedAt} or ${t.foldedScore} is distinct from ${t.score}`),
-    index("ratings_unfolded_idx").on(t.postId).where(sql`${t.foldedScore} is null`),
+      .where(
+        sql`${t.foldedAt} is distinct from ${t.updatedAt} or ${t.foldedScore} is distinct from ${t.score}`,
+      ),
+    index("ratings_unfolded_idx")
+      .on(t.postId)
+      .where(sql`${t.foldedScore} is null`),
     check("ratings_score_range", sql`${t.score} between 0 and 5`),
   ],
 );

@@ -17,7 +17,8 @@ export const DEMO_PASSWORD = "steadystar-demo";
 
 function sentence(seed: number, length: number): string {
   const words: string[] = [];
-  for (let i = 0; i < length; i++) words.push(WORDS[(seed * 31 + i * 17 + ((seed >> 3) ^ i)) % WORDS.length]!);
+  for (let i = 0; i < length; i++)
+    words.push(WORDS[(seed * 31 + i * 17 + ((seed >> 3) ^ i)) % WORDS.length]!);
   const text = words.join(" ");
   return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
 }
@@ -42,8 +43,14 @@ async function seedPosts(db: Db, count: number, tag: string): Promise<void> {
   for (let start = 0; start < count; start += batch) {
     const records = Array.from({ length: Math.min(batch, count - start) }, (_, k) => {
       const i = start + k;
-      const paragraphs = Array.from({ length: 1 + (i % 4) }, (_, p) => sentence(i + p * 7, 12 + ((i + p) % 40)));
-      const post = buildPostRecord({ authorId: ids[i % ids.length]!, title: sentence(i, 3 + (i % 6)).slice(0, -1), content: paragraphs.join("\n\n") });
+      const paragraphs = Array.from({ length: 1 + (i % 4) }, (_, p) =>
+        sentence(i + p * 7, 12 + ((i + p) % 40)),
+      );
+      const post = buildPostRecord({
+        authorId: ids[i % ids.length]!,
+        title: sentence(i, 3 + (i % 6)).slice(0, -1),
+        content: paragraphs.join("\n\n"),
+      });
       return { ...post, ord: i };
     });
     // One statement a batch; oldest first, so ids and creation times rise together over 30 days.
@@ -137,9 +144,12 @@ async function main() {
     await time(`users (${users})`, () => seedUsers(handle.db, users, tag));
     await time(`posts (${posts})`, () => seedPosts(handle.db, posts, tag));
     await time(`ratings (${ratings})`, () => seedRatings(handle.db, ratings, tag));
-    if (hot > 0) await time(`hot post: ${hot} ratings on the oldest post`, () => seedHotPost(handle.db, hot, tag));
-    if (bomb > 0) await time(`burst of ${bomb} zeros on the newest post`, () => seedBomb(handle.db, bomb, tag));
-    if (!values["no-fold"]) await time("fold into windows and score", () => runFold(handle.db, engineConfig()));
+    if (hot > 0)
+      await time(`hot post: ${hot} ratings on the oldest post`, () => seedHotPost(handle.db, hot, tag));
+    if (bomb > 0)
+      await time(`burst of ${bomb} zeros on the newest post`, () => seedBomb(handle.db, bomb, tag));
+    if (!values["no-fold"])
+      await time("fold into windows and score", () => runFold(handle.db, engineConfig()));
     console.log(`demo users sign in as demo1-${tag}@steadystar.test … with password "${DEMO_PASSWORD}"`);
   } finally {
     await handle.close();

@@ -8,7 +8,9 @@ export async function hydrated(page: Page) {
 }
 
 /** Registers a brand-new account through the form; the app signs it in straight away. */
-export async function registerNewUser(page: Page): Promise<{ email: string; password: string; name: string }> {
+export async function registerNewUser(
+  page: Page,
+): Promise<{ email: string; password: string; name: string }> {
   counter += 1;
   const id = `${Date.now().toString(36)}${counter}`;
   const user = { email: `e2e-${id}@example.test`, password: "e2e-password-1", name: `Tester ${id}` };

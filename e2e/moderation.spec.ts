@@ -44,7 +44,10 @@ test("an admin sees held bursts, locks a post, and its ratings close for everyon
   await expect(page.getByRole("heading", { name: "Admins only" })).toBeVisible();
 });
 
-test("a user creates an API token, a script rates with it, and revoking it shuts the script out", async ({ page, request }) => {
+test("a user creates an API token, a script rates with it, and revoking it shuts the script out", async ({
+  page,
+  request,
+}) => {
   await registerNewUser(page);
   await page.getByRole("link", { name: "Tokens" }).click();
   await expect(page.getByRole("heading", { name: "API tokens" })).toBeVisible();
@@ -54,11 +57,17 @@ test("a user creates an API token, a script rates with it, and revoking it shuts
   const token = (await page.getByTestId("new-token").innerText()).trim();
   expect(token).toMatch(/^ss_/);
 
-  const list = await request.get(`/api/trpc/post.list?input=${encodeURIComponent(JSON.stringify({ limit: 5 }))}`);
-  const posts = ((await list.json()) as { result: { data: { items: { id: number; locked: boolean }[] } } }).result.data.items;
+  const list = await request.get(
+    `/api/trpc/post.list?input=${encodeURIComponent(JSON.stringify({ limit: 5 }))}`,
+  );
+  const posts = ((await list.json()) as { result: { data: { items: { id: number; locked: boolean }[] } } })
+    .result.data.items;
   const postId = posts.find((p) => !p.locked)!.id;
   const rate = () =>
-    request.post("/api/trpc/rating.submit", { headers: { authorization: `Bearer ${token}` }, data: { postId, score: 2 } });
+    request.post("/api/trpc/rating.submit", {
+      headers: { authorization: `Bearer ${token}` },
+      data: { postId, score: 2 },
+    });
   expect((await rate()).status()).toBe(200);
 
   await page.getByRole("button", { name: "Revoke my script" }).click();

@@ -7,11 +7,15 @@ test("create a post: it appears first in newest with its analysis", async ({ pag
   await expect(page.getByRole("heading", { name: "New post" })).toBeVisible();
   await hydrated(page);
   await page.getByRole("button", { name: "Publish" }).click();
-  await expect(page.getByText("title: must not be empty").or(page.getByText("must not be empty").first())).toBeVisible();
+  await expect(
+    page.getByText("title: must not be empty").or(page.getByText("must not be empty").first()),
+  ).toBeVisible();
 
   const title = `Fresh thoughts ${Date.now()}`;
   await page.getByLabel("Title").fill(title);
-  await page.getByLabel("Content").fill("Steady scores follow real opinion, not storms. <script>alert(1)</script>");
+  await page
+    .getByLabel("Content")
+    .fill("Steady scores follow real opinion, not storms. <script>alert(1)</script>");
   await page.getByRole("button", { name: "Publish" }).click();
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
   await expect(page.getByTestId("word-count")).toHaveText("11");

@@ -7,7 +7,9 @@ function countOf(text: string): number {
   return Math.round(Number(match[1]) * (match[2] ? 1000 : 1));
 }
 
-test("sign up, sign in, rate, reload: the rating and count persist; changing it keeps the count", async ({ page }) => {
+test("sign up, sign in, rate, reload: the rating and count persist; changing it keeps the count", async ({
+  page,
+}) => {
   const user = await registerNewUser(page);
   await signOut(page);
   await signIn(page, user.email, user.password);
@@ -26,14 +28,23 @@ test("sign up, sign in, rate, reload: the rating and count persist; changing it 
   await page.reload();
 
   await hydrated(page);
-  await expect(firstCard(page).getByRole("radio", { name: "4 stars" })).toHaveAttribute("aria-checked", "true");
+  await expect(firstCard(page).getByRole("radio", { name: "4 stars" })).toHaveAttribute(
+    "aria-checked",
+    "true",
+  );
   expect(countOf(await firstCard(page).locator(".count").innerText())).toBe(before + 1);
 
   await firstCard(page).getByRole("radio", { name: "1 star" }).click();
-  await expect(firstCard(page).getByRole("radio", { name: "1 star" })).toHaveAttribute("aria-checked", "true");
+  await expect(firstCard(page).getByRole("radio", { name: "1 star" })).toHaveAttribute(
+    "aria-checked",
+    "true",
+  );
   await page.reload();
   await hydrated(page);
-  await expect(firstCard(page).getByRole("radio", { name: "1 star" })).toHaveAttribute("aria-checked", "true");
+  await expect(firstCard(page).getByRole("radio", { name: "1 star" })).toHaveAttribute(
+    "aria-checked",
+    "true",
+  );
   expect(countOf(await firstCard(page).locator(".count").innerText())).toBe(before + 1);
 });
 
@@ -65,7 +76,10 @@ test("keyboard only: arrows move, Enter rates", async ({ page }) => {
   await expect(card.getByRole("radio", { name: "3 stars" })).toHaveAttribute("aria-checked", "true");
   await page.reload();
   await hydrated(page);
-  await expect(firstCard(page).getByRole("radio", { name: "3 stars" })).toHaveAttribute("aria-checked", "true");
+  await expect(firstCard(page).getByRole("radio", { name: "3 stars" })).toHaveAttribute(
+    "aria-checked",
+    "true",
+  );
 });
 
 test("a refused rating (429) shows when to retry and rolls the stars back", async ({ page }) => {
@@ -79,7 +93,13 @@ test("a refused rating (429) shows when to retry and rolls the stars back", asyn
       contentType: "application/json",
       headers: { "retry-after": "17" },
       body: JSON.stringify([
-        { error: { message: "Too many ratings: try again in 17 seconds", code: -32029, data: { code: "TOO_MANY_REQUESTS", httpStatus: 429 } } },
+        {
+          error: {
+            message: "Too many ratings: try again in 17 seconds",
+            code: -32029,
+            data: { code: "TOO_MANY_REQUESTS", httpStatus: 429 },
+          },
+        },
       ]),
     }),
   );

@@ -5,16 +5,22 @@ import { hydrated, registerNewUser } from "./helpers";
 async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
   const consoleErrors: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) consoleErrors.push(message.text());
+    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text()))
+      consoleErrors.push(message.text());
   });
   await page.addInitScript(() => {
     const store = window as unknown as { __cspViolations: string[] };
     store.__cspViolations = [];
     document.addEventListener("securitypolicyviolation", (event) => {
-      store.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`);
+      store.__cspViolations.push(
+        `${event.violatedDirective} blocked ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`,
+      );
     });
   });
-  return async () => [...consoleErrors, ...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations))];
+  return async () => [
+    ...consoleErrors,
+    ...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)),
+  ];
 }
 
 test("every response carries the security headers", async ({ request }) => {
@@ -35,7 +41,9 @@ test("every response carries the security headers", async ({ request }) => {
   }
 });
 
-test("the app works under the CSP: the list renders, loads more, opens a post, with no violation", async ({ page }) => {
+test("the app works under the CSP: the list renders, loads more, opens a post, with no violation", async ({
+  page,
+}) => {
   const violations = await watchCsp(page);
   await page.goto("/");
   const cards = page.getByRole("article");

@@ -36,7 +36,10 @@ function headerValue(headers: Record<string, unknown> | undefined, name: string)
  */
 export function authorizeCredentials(deps: { openDb?: () => Promise<Db>; limits?: Limits } = {}) {
   const openDb = deps.openDb ?? getDb;
-  return async (credentials: Record<string, string> | undefined, req?: SignInRequest): Promise<User | null> => {
+  return async (
+    credentials: Record<string, string> | undefined,
+    req?: SignInRequest,
+  ): Promise<User | null> => {
     const email = credentials?.email;
     const password = credentials?.password;
     if (typeof email !== "string" || typeof password !== "string") return null;

@@ -14,7 +14,9 @@ export function authSecret(): string {
   const secret = process.env.NEXTAUTH_SECRET;
   if (secret) return secret;
   if (isProduction() && process.env.STEADYSTAR_ALLOW_DEV_SECRET !== "1") {
-    throw new Error("NEXTAUTH_SECRET is not set. Generate one with `openssl rand -base64 32` and set it in the environment.");
+    throw new Error(
+      "NEXTAUTH_SECRET is not set. Generate one with `openssl rand -base64 32` and set it in the environment.",
+    );
   }
   return DEV_AUTH_SECRET;
 }

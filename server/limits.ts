@@ -57,24 +57,39 @@ export function parseRate(name: string, value: string): Rate | null {
   const match = /^(\d+)\s*\/\s*(\d+)\s*([smh])$/.exec(text);
   const max = Number(match?.[1]);
   const windowMs = Number(match?.[2]) * (UNITS[match?.[3] ?? ""] ?? Number.NaN);
-  if (!match || !Number.isSafeInteger(max) || max < 1 || !Number.isSafeInteger(windowMs) || windowMs < 1_000) {
-    throw new Error(`${name}="${value}" is not a rate: write N/<number><s|m|h> such as "30/10s" or "5/1h" (N and the window at least 1), or "off"`);
+  if (
+    !match ||
+    !Number.isSafeInteger(max) ||
+    max < 1 ||
+    !Number.isSafeInteger(windowMs) ||
+    windowMs < 1_000
+  ) {
+    throw new Error(
+      `${name}="${value}" is not a rate: write N/<number><s|m|h> such as "30/10s" or "5/1h" (N and the window at least 1), or "off"`,
+    );
   }
   return { max, windowMs };
 }
 
 /** Every LIMIT_* variable and the Upstash pair, validated: a bad value throws a message naming it. */
 export function limitsConfigFromEnv(env: Record<string, string | undefined> = process.env): LimitsConfig {
-  const read = (variable: { env: string; default: string }) => parseRate(variable.env, env[variable.env] ?? variable.default);
+  const read = (variable: { env: string; default: string }) =>
+    parseRate(variable.env, env[variable.env] ?? variable.default);
   const names = Object.keys(LIMIT_VARIABLES) as RuleName[];
-  const rules = Object.fromEntries(names.map((name) => [name, read(LIMIT_VARIABLES[name])])) as Record<RuleName, Rate | null>;
+  const rules = Object.fromEntries(names.map((name) => [name, read(LIMIT_VARIABLES[name])])) as Record<
+    RuleName,
+    Rate | null
+  >;
   const fallback = { ...rules, "rating.user": read(FAILOPEN_RATING) };
   const url = env.UPSTASH_REDIS_REST_URL?.trim();
   const token = env.UPSTASH_REDIS_REST_TOKEN?.trim();
   if (Boolean(url) !== Boolean(token)) {
-    throw new Error("Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN for Redis-backed rate limits, or neither for in-process limits");
+    throw new Error(
+      "Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN for Redis-backed rate limits, or neither for in-process limits",
+    );
   }
-  if (url && !/^https?:\/\/\S+$/.test(url)) throw new Error(`UPSTASH_REDIS_REST_URL="${url}" is not an http(s) URL`);
+  if (url && !/^https?:\/\/\S+$/.test(url))
+    throw new Error(`UPSTASH_REDIS_REST_URL="${url}" is not an http(s) URL`);
   return {
     rules,
     fallback,
@@ -144,7 +159,8 @@ function keyValue(kind: KeyKind, keys: LimitKeys): string | null {
   const value = keys[kind];
   if (value === null || value === undefined || value === "") return null;
   // Addresses are kept out of Redis in the clear; a short hash still separates them.
-  if (kind === "email") return createHash("sha256").update(String(value).trim().toLowerCase()).digest("base64url").slice(0, 22);
+  if (kind === "email")
+    return createHash("sha256").update(String(value).trim().toLowerCase()).digest("base64url").slice(0, 22);
   return String(value);
 }
 

@@ -18,7 +18,12 @@ export type HeldPost = {
 };
 
 /** Locks or unlocks a post; false when the post does not exist. */
-export async function setPostLock(db: Db, postId: number, adminId: number, locked: boolean): Promise<boolean> {
+export async function setPostLock(
+  db: Db,
+  postId: number,
+  adminId: number,
+  locked: boolean,
+): Promise<boolean> {
   const changed = await rows<{ id: number }>(
     db,
     locked
@@ -30,7 +35,14 @@ export async function setPostLock(db: Db, postId: number, adminId: number, locke
 
 /** Posts whose recent ratings the steady policy holds aside as bursts, most held first. */
 export async function listHeldPosts(db: Db, limit = 50): Promise<HeldPost[]> {
-  const found = await rows<{ id: number; title: string; rating_count: number; score: number | null; score_state: string; locked_at: string | null }>(
+  const found = await rows<{
+    id: number;
+    title: string;
+    rating_count: number;
+    score: number | null;
+    score_state: string;
+    locked_at: string | null;
+  }>(
     db,
     sql`select id, title, rating_count, score, score_state,
                ${isoTimestamp(sql`locked_at`, "s")} as locked_at
@@ -39,12 +51,25 @@ export async function listHeldPosts(db: Db, limit = 50): Promise<HeldPost[]> {
   return found.flatMap((row) => {
     const summary = summarize(parseStoredState(row.score_state));
     if (!summary.steadiness) return [];
-    return [{ id: row.id, title: row.title, ratingCount: row.rating_count, score: row.score, scoreAllIncluded: summary.scoreAllIncluded, ...summary.steadiness, lockedAt: row.locked_at }];
+    return [
+      {
+        id: row.id,
+        title: row.title,
+        ratingCount: row.rating_count,
+        score: row.score,
+        scoreAllIncluded: summary.scoreAllIncluded,
+        ...summary.steadiness,
+        lockedAt: row.locked_at,
+      },
+    ];
   });
 }
 
 /** Makes an existing account an admin (or a user again); false when no account has that email. */
 export async function setRole(db: Db, email: string, role: "user" | "admin"): Promise<boolean> {
-  const changed = await rows<{ id: number }>(db, sql`update users set role = ${role} where email = ${normalizeEmail(email)} returning id`);
+  const changed = await rows<{ id: number }>(
+    db,
+    sql`update users set role = ${role} where email = ${normalizeEmail(email)} returning id`,
+  );
   return changed.length > 0;
 }

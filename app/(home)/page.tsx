@@ -4,11 +4,18 @@ import { PAGE_SIZE, parseListParams } from "@/components/list-params";
 import { PostList } from "@/components/post-list";
 import { getQueryClient, trpcServer } from "@/server/api/rsc";
 
-export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function HomePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { sort, q } = parseListParams(await searchParams);
   const queryClient = getQueryClient();
   await queryClient.prefetchInfiniteQuery(
-    trpcServer.post.list.infiniteQueryOptions({ sort, q, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }),
+    trpcServer.post.list.infiniteQueryOptions(
+      { sort, q, limit: PAGE_SIZE },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
   );
   return (
     <>

@@ -3,7 +3,11 @@ import { SignInForm } from "@/components/auth-forms";
 
 export const metadata: Metadata = { title: "Sign in · steadystar" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; error?: string }>;
+}) {
   const { callbackUrl, error } = await searchParams;
   return (
     <section className="narrow">
@@ -11,7 +15,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       {error && (
         <p className="error" role="alert">
           {/* ?error= comes from the URL: only our own rate-limit message is shown as given. */}
-          {/^Too many sign-in attempts: try again in \d+ seconds?$/.test(error) ? error : "Email or password is incorrect."}
+          {/^Too many sign-in attempts: try again in \d+ seconds?$/.test(error)
+            ? error
+            : "Email or password is incorrect."}
         </p>
       )}
       <SignInForm callbackUrl={callbackUrl} />

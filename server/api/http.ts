@@ -40,7 +40,10 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 function payloadTooLarge(): Response {
   const message = `request body is larger than ${MAX_BODY_BYTES} bytes`;
-  return Response.json({ error: { message, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 } } }, { status: 413 });
+  return Response.json(
+    { error: { message, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 } } },
+    { status: 413 },
+  );
 }
 
 /**
@@ -93,10 +96,17 @@ export function createTrpcHandler(openDb: () => Promise<Db>, options: { limits?:
       router: appRouter,
       async createContext({ resHeaders }): Promise<Context> {
         const db = await openDb();
-        return { db, userId: await userIdFromRequest(req, db), ip: clientIp(req), resHeaders, limits: limitsFor() };
+        return {
+          db,
+          userId: await userIdFromRequest(req, db),
+          ip: clientIp(req),
+          resHeaders,
+          limits: limitsFor(),
+        };
       },
       onError({ error, path }) {
-        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+        if (error.code === "INTERNAL_SERVER_ERROR")
+          console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
       },
     });
   };

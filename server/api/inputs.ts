@@ -27,7 +27,14 @@ export const listPostsInput = z
 
 export const postByIdInput = z.object({ id });
 
-export const postHistoryInput = z.object({ id, hours: z.int().min(1).max(24 * 7).default(24) });
+export const postHistoryInput = z.object({
+  id,
+  hours: z
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .default(24),
+});
 
 export const createPostInput = z.object({ title: text(1, 200), content: text(1, 20_000) });
 

@@ -22,7 +22,9 @@ export type Context = {
 
 /** "score: Too big: expected number to be <=5" — the field first, so every 400 names it. */
 export function describeZodError(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "input"}: ${issue.message}`).join("; ");
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "input"}: ${issue.message}`)
+    .join("; ");
 }
 
 const t = initTRPC.context<Context>().create({
@@ -35,7 +37,9 @@ const t = initTRPC.context<Context>().create({
       message: error.code === "INTERNAL_SERVER_ERROR" ? "internal server error" : shape.message,
       data: {
         ...shape.data,
-        fieldErrors: zodError ? (z.flattenError(zodError).fieldErrors as Record<string, string[] | undefined>) : null,
+        fieldErrors: zodError
+          ? (z.flattenError(zodError).fieldErrors as Record<string, string[] | undefined>)
+          : null,
       },
     };
   },
@@ -49,7 +53,11 @@ export const createCallerFactory = t.createCallerFactory;
 const nameTheField = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof z.ZodError) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: describeZodError(result.error.cause), cause: result.error.cause });
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: describeZodError(result.error.cause),
+      cause: result.error.cause,
+    });
   }
   return result;
 });
@@ -87,6 +95,7 @@ export function rateLimited(action: LimitedAction) {
 
 // Admin calls are rare, so reading the role from the database each time costs nothing that matters.
 export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
-  if ((await getRole(ctx.db, ctx.userId)) !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "only admins can do this" });
+  if ((await getRole(ctx.db, ctx.userId)) !== "admin")
+    throw new TRPCError({ code: "FORBIDDEN", message: "only admins can do this" });
   return next();
 });

@@ -15,7 +15,10 @@ async function main() {
   const handle = await openFromEnv();
   const onProgress = (message: string) => console.log(message);
   try {
-    const report = job === "fold" ? await runFold(handle.db, config, { onProgress }) : await runCorrection(handle.db, config, { onProgress });
+    const report =
+      job === "fold"
+        ? await runFold(handle.db, config, { onProgress })
+        : await runCorrection(handle.db, config, { onProgress });
     console.log(JSON.stringify(report, null, 2));
   } finally {
     await handle.close();

@@ -11,11 +11,23 @@ export const inngest = new Inngest({ id: "steadystar" });
 export function createJobFunctions(getDb: () => Promise<Db>) {
   const fold = inngest.createFunction(
     // singleton/skip: a tick that arrives while the previous fold still runs is dropped, not queued.
-    { id: "fold-ratings", name: "Fold ratings into windows", triggers: [{ cron: FOLD_CRON }], singleton: { mode: "skip" }, retries: 2 },
+    {
+      id: "fold-ratings",
+      name: "Fold ratings into windows",
+      triggers: [{ cron: FOLD_CRON }],
+      singleton: { mode: "skip" },
+      retries: 2,
+    },
     async ({ step }) => step.run("fold", async () => runFold(await getDb(), engineConfig())),
   );
   const correct = inngest.createFunction(
-    { id: "nightly-correction", name: "Nightly correction", triggers: [{ cron: CORRECTION_CRON }], singleton: { mode: "skip" }, retries: 1 },
+    {
+      id: "nightly-correction",
+      name: "Nightly correction",
+      triggers: [{ cron: CORRECTION_CRON }],
+      singleton: { mode: "skip" },
+      retries: 1,
+    },
     async ({ step }) => step.run("correct", async () => runCorrection(await getDb(), engineConfig())),
   );
   return { fold, correct };

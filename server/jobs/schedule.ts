@@ -11,7 +11,9 @@ export function msUntilNextMinute(now: Date): number {
 
 /** Milliseconds until the next 03:00 UTC. */
 export function msUntilNextCorrection(now: Date): number {
-  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), CORRECTION_HOUR_UTC));
+  const next = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), CORRECTION_HOUR_UTC),
+  );
   if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
   return next.getTime() - now.getTime();
 }

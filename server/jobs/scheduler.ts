@@ -10,7 +10,10 @@ type Timer = ReturnType<typeof setTimeout>;
  * Embedded mode: runs the same job functions as the Inngest crons, on the same schedule, inside
  * this process. A run that is still going when its next tick comes is not started twice.
  */
-export function startEmbeddedScheduler(getDb: () => Promise<Db>, log: (message: string) => void = console.log) {
+export function startEmbeddedScheduler(
+  getDb: () => Promise<Db>,
+  log: (message: string) => void = console.log,
+) {
   const timers = new Set<Timer>();
   let stopped = false;
 
@@ -41,7 +44,9 @@ export function startEmbeddedScheduler(getDb: () => Promise<Db>, log: (message: 
 
   every("fold", msUntilNextMinute, async () => {
     const report = await runFold(await getDb(), engineConfig());
-    return report.folded ? `${report.folded} ratings folded, ${report.postsRescored} posts re-scored in ${report.durationMs} ms` : "";
+    return report.folded
+      ? `${report.folded} ratings folded, ${report.postsRescored} posts re-scored in ${report.durationMs} ms`
+      : "";
   });
   every("nightly correction", msUntilNextCorrection, async () => {
     const report = await runCorrection(await getDb(), engineConfig());

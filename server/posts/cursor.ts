@@ -12,7 +12,10 @@ export type Cursor = { sort: PostSort; key: string; id: number };
 
 const cursorShape = z.object({
   s: z.enum(POST_SORTS),
-  k: z.string().regex(/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i).max(40),
+  k: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i)
+    .max(40),
   i: z.int().min(1).max(2_147_483_647),
 });
 

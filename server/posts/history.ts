@@ -37,12 +37,22 @@ export async function getPostHistory(db: Db, postId: number, hours: number): Pro
         order by w.window_start`,
   );
   const checkpoint = found[0]?.state ? parseState(found[0].state, config) : null;
-  const windows = (checkpoint ? found.slice(1) : found).map((row) => ({ start: Number(row.start), counts: row.c }));
+  const windows = (checkpoint ? found.slice(1) : found).map((row) => ({
+    start: Number(row.start),
+    counts: row.c,
+  }));
   const states = replay(checkpoint ?? initialState(config.policy), windows, config.windowSeconds);
   const since = Date.now() / 1000 - hours * 3600;
   return windows.flatMap((w, i) =>
     w.start < since
       ? []
-      : [{ windowStart: new Date(w.start * 1000).toISOString(), count: total(w.counts), mean: mean(w.counts), score: summarize(states[i]!).score }],
+      : [
+          {
+            windowStart: new Date(w.start * 1000).toISOString(),
+            count: total(w.counts),
+            mean: mean(w.counts),
+            score: summarize(states[i]!).score,
+          },
+        ],
   );
 }

@@ -149,8 +149,12 @@ export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage
   const page = found.slice(0, input.limit);
   const last = page.at(-1);
   const nextCursor =
-    found.length > input.limit && last ? encodeCursor({ sort: input.sort, key: sortKey(input.sort, last), id: last.id }) : null;
-  const items = await Promise.all(page.map(async (row) => toSummary(row, await liveCount(db, row.id, row.rating_count, row.unfolded))));
+    found.length > input.limit && last
+      ? encodeCursor({ sort: input.sort, key: sortKey(input.sort, last), id: last.id })
+      : null;
+  const items = await Promise.all(
+    page.map(async (row) => toSummary(row, await liveCount(db, row.id, row.rating_count, row.unfolded))),
+  );
   return { items, nextCursor };
 }
 

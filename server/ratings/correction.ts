@@ -22,7 +22,16 @@ export type CorrectionReport = {
   durationMs: number;
 };
 
-type WindowRow = { post_id: number; start: number; c0: number; c1: number; c2: number; c3: number; c4: number; c5: number };
+type WindowRow = {
+  post_id: number;
+  start: number;
+  c0: number;
+  c1: number;
+  c2: number;
+  c3: number;
+  c4: number;
+  c5: number;
+};
 
 function histogramColumns(scoreColumn: string): ReturnType<typeof sql.raw> {
   return sql.raw(
@@ -54,7 +63,10 @@ function postsWithDifferentWindows(truth: readonly WindowRow[], stored: readonly
   return differing;
 }
 
-type ChunkResult = Omit<CorrectionReport, "startedAt" | "finishedAt" | "policy" | "windowSeconds" | "durationMs">;
+type ChunkResult = Omit<
+  CorrectionReport,
+  "startedAt" | "finishedAt" | "policy" | "windowSeconds" | "durationMs"
+>;
 
 /**
  * Checks and repairs the posts with ids in [from, to), in one transaction:
@@ -71,7 +83,14 @@ async function correctChunk(db: Db, config: EngineConfig, from: number, to: numb
       sql`select id, score, rating_count from posts where id >= ${from} and id < ${to} order by id`,
     );
     if (posts.length === 0) {
-      return { postsChecked: 0, postsDrifted: 0, windowsRepaired: 0, ratingsRemarked: 0, maxScoreDifference: 0, maxCountDifference: 0 };
+      return {
+        postsChecked: 0,
+        postsDrifted: 0,
+        windowsRepaired: 0,
+        ratingsRemarked: 0,
+        maxScoreDifference: 0,
+        maxCountDifference: 0,
+      };
     }
     const ids = posts.map((p) => p.id);
 
@@ -87,7 +106,9 @@ async function correctChunk(db: Db, config: EngineConfig, from: number, to: numb
       sql`select post_id, extract(epoch from window_start)::float8 as start, c0, c1, c2, c3, c4, c5
           from rating_windows where post_id >= ${from} and post_id < ${to}`,
     );
-    const expected = new Map(scorePosts(startsFor(ids, config), foldedTruth, config).map((p) => [p.postId, summarize(p.final)]));
+    const expected = new Map(
+      scorePosts(startsFor(ids, config), foldedTruth, config).map((p) => [p.postId, summarize(p.final)]),
+    );
     const drifted = postsWithDifferentWindows(foldedTruth, stored);
     let maxScoreDifference = 0;
     let maxCountDifference = 0;
@@ -172,8 +193,18 @@ export async function runCorrection(
   const startedAt = new Date();
   const started = performance.now();
   await runFold(db, config, { onProgress: options.onProgress });
-  const [range] = await rows<{ lo: number | null; hi: number | null }>(db, sql`select min(id) as lo, max(id) as hi from posts`);
-  const total: ChunkResult = { postsChecked: 0, postsDrifted: 0, windowsRepaired: 0, ratingsRemarked: 0, maxScoreDifference: 0, maxCountDifference: 0 };
+  const [range] = await rows<{ lo: number | null; hi: number | null }>(
+    db,
+    sql`select min(id) as lo, max(id) as hi from posts`,
+  );
+  const total: ChunkResult = {
+    postsChecked: 0,
+    postsDrifted: 0,
+    windowsRepaired: 0,
+    ratingsRemarked: 0,
+    maxScoreDifference: 0,
+    maxCountDifference: 0,
+  };
   const chunk = options.chunkSize ?? 1000;
   if (range?.lo != null && range.hi != null) {
     for (let from = range.lo; from <= range.hi; from += chunk) {

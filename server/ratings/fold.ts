@@ -104,7 +104,9 @@ export async function runFold(db: Db, config: EngineConfig, options: FoldOptions
     if (batch.folded === 0) break;
     batches += 1;
     folded += batch.folded;
-    options.onProgress?.(`batch ${batches}: folded ${batch.folded} ratings into ${batch.windows} windows of ${batch.posts} posts`);
+    options.onProgress?.(
+      `batch ${batches}: folded ${batch.folded} ratings into ${batch.windows} windows of ${batch.posts} posts`,
+    );
   }
   const postsRescored = await rescorePending(db, config, { onProgress: options.onProgress });
   return { batches, folded, postsRescored, durationMs: Math.round(performance.now() - started) };

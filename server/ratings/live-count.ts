@@ -26,10 +26,17 @@ const cache = new Map<number, Entry>();
  * taken at most once a second per post, and only reused while the post's folded count is unchanged,
  * so a fold in between can never make a rating count twice.
  */
-export async function liveCount(db: Db, postId: number, folded: number, cappedUnfolded: number, now = Date.now()): Promise<number> {
+export async function liveCount(
+  db: Db,
+  postId: number,
+  folded: number,
+  cappedUnfolded: number,
+  now = Date.now(),
+): Promise<number> {
   if (cappedUnfolded <= EXACT_UNFOLDED_LIMIT) return folded + cappedUnfolded;
   const cached = cache.get(postId);
-  if (cached && cached.folded === folded && now - cached.at < CACHE_MS) return cached.folded + cached.unfolded;
+  if (cached && cached.folded === folded && now - cached.at < CACHE_MS)
+    return cached.folded + cached.unfolded;
   const [fresh] = await rows<{ folded: number; unfolded: number }>(
     db,
     sql`select p.rating_count as folded,

@@ -16,9 +16,12 @@ function parseEvent(line: string, lineNumber: number): RatingEvent {
     throw new Error(`line ${lineNumber}: not JSON`);
   }
   const e = value as Partial<RatingEvent>;
-  if (typeof e.t !== "number" || !Number.isFinite(e.t)) throw new Error(`line ${lineNumber}: t must be a number of Unix seconds`);
-  if (typeof e.user !== "string" && typeof e.user !== "number") throw new Error(`line ${lineNumber}: user must be a string or number`);
-  if (typeof e.post !== "string" && typeof e.post !== "number") throw new Error(`line ${lineNumber}: post must be a string or number`);
+  if (typeof e.t !== "number" || !Number.isFinite(e.t))
+    throw new Error(`line ${lineNumber}: t must be a number of Unix seconds`);
+  if (typeof e.user !== "string" && typeof e.user !== "number")
+    throw new Error(`line ${lineNumber}: user must be a string or number`);
+  if (typeof e.post !== "string" && typeof e.post !== "number")
+    throw new Error(`line ${lineNumber}: post must be a string or number`);
   if (typeof e.score !== "number" || !Number.isInteger(e.score) || e.score < 0 || e.score > 5) {
     throw new Error(`line ${lineNumber}: score must be a whole number from 0 to 5`);
   }
@@ -26,7 +29,10 @@ function parseEvent(line: string, lineNumber: number): RatingEvent {
 }
 
 async function* readEvents(file: string): AsyncGenerator<RatingEvent> {
-  const lines = createInterface({ input: file === "-" ? process.stdin : createReadStream(file), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: file === "-" ? process.stdin : createReadStream(file),
+    crlfDelay: Infinity,
+  });
   let n = 0;
   for await (const line of lines) {
     n += 1;
@@ -40,7 +46,8 @@ async function main() {
     options: { policy: { type: "string" }, window: { type: "string" } },
   });
   const file = positionals[0];
-  if (!file) throw new Error("usage: npm run replay -- FILE.jsonl [--policy steady|windowed|mean] [--window SECONDS]");
+  if (!file)
+    throw new Error("usage: npm run replay -- FILE.jsonl [--policy steady|windowed|mean] [--window SECONDS]");
   const config = engineConfig({
     ...process.env,
     ...(values.policy ? { SCORE_POLICY: values.policy } : {}),

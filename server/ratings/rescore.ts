@@ -6,7 +6,16 @@ import { initialState, parseStoredState, replay, summarize, type EngineState } f
 import type { Histogram } from "./scoring/histogram";
 import type { RatingWindow } from "./scoring/policy";
 
-type WindowRow = { post_id: number; start: number; c0: number; c1: number; c2: number; c3: number; c4: number; c5: number };
+type WindowRow = {
+  post_id: number;
+  start: number;
+  c0: number;
+  c1: number;
+  c2: number;
+  c3: number;
+  c4: number;
+  c5: number;
+};
 
 export function toRatingWindow(row: WindowRow): RatingWindow {
   return { start: Number(row.start), counts: [row.c0, row.c1, row.c2, row.c3, row.c4, row.c5] as Histogram };
@@ -33,10 +42,16 @@ export function isCheckpoint(windowStart: number): boolean {
 
 /** SQL: the window row holds a checkpoint state (only these are ever resumed from). */
 export function checkpointState(alias: string): SQL {
-  return sql.raw(`(${alias}.state is not null and extract(epoch from ${alias}.window_start)::bigint % ${CHECKPOINT_SECONDS} = 0)`);
+  return sql.raw(
+    `(${alias}.state is not null and extract(epoch from ${alias}.window_start)::bigint % ${CHECKPOINT_SECONDS} = 0)`,
+  );
 }
 
-export type ScoredPost = { postId: number; windows: { start: number; state: EngineState }[]; final: EngineState };
+export type ScoredPost = {
+  postId: number;
+  windows: { start: number; state: EngineState }[];
+  final: EngineState;
+};
 
 /** Replays each post's windows from a starting state. Pure: no I/O. */
 export function scorePosts(
@@ -53,14 +68,20 @@ export function scorePosts(
   return [...starts.entries()].map(([postId, start]) => {
     const list = byPost.get(postId) ?? [];
     const states = replay(start, list, config.windowSeconds);
-    return { postId, windows: list.map((w, i) => ({ start: w.start, state: states[i]! })), final: states.at(-1) ?? start };
+    return {
+      postId,
+      windows: list.map((w, i) => ({ start: w.start, state: states[i]! })),
+      final: states.at(-1) ?? start,
+    };
   });
 }
 
 /** Writes the replayed checkpoint states and each post's score, state and folded totals. */
 export async function saveScores(tx: Db, scored: readonly ScoredPost[]): Promise<void> {
   const windowStates = scored.flatMap((post) =>
-    post.windows.filter((w) => isCheckpoint(w.start)).map((w) => ({ p: post.postId, w: w.start, s: JSON.stringify(w.state) })),
+    post.windows
+      .filter((w) => isCheckpoint(w.start))
+      .map((w) => ({ p: post.postId, w: w.start, s: JSON.stringify(w.state) })),
   );
   if (windowStates.length) {
     await rows(

@@ -38,7 +38,12 @@ export class RatingSimulator {
   /** Applies one event; returns the score it replaced, if the user had rated the post before. */
   submit(event: RatingEvent): number | null {
     const key = String(event.post);
-    const post: PostTimeline = this.posts.get(key) ?? { windows: new Map(), states: new Map(), dirtyFrom: null, current: new Map() };
+    const post: PostTimeline = this.posts.get(key) ?? {
+      windows: new Map(),
+      states: new Map(),
+      dirtyFrom: null,
+      current: new Map(),
+    };
     this.posts.set(key, post);
     const user = String(event.user);
     const previous = post.current.get(user);
@@ -71,7 +76,9 @@ export class RatingSimulator {
       const from = post.dirtyFrom;
       const before = starts.filter((s) => s < from).at(-1);
       const start = before === undefined ? initialState(this.policy) : post.states.get(before)!;
-      const todo: RatingWindow[] = starts.filter((s) => s >= from).map((s) => ({ start: s, counts: post.windows.get(s)! }));
+      const todo: RatingWindow[] = starts
+        .filter((s) => s >= from)
+        .map((s) => ({ start: s, counts: post.windows.get(s)! }));
       for (const s of [...post.states.keys()]) if (s >= from) post.states.delete(s);
       replay(start, todo, this.windowSeconds).forEach((state, i) => post.states.set(todo[i]!.start, state));
       post.dirtyFrom = null;
@@ -89,7 +96,11 @@ export class RatingSimulator {
  * Replays events in time order and reports, at the close of every window, the score of each post
  * that received ratings in it. Events must be sorted by t.
  */
-export function* replayEvents(events: Iterable<RatingEvent>, policy: PolicyName, windowSeconds: number): Generator<ClosedWindow> {
+export function* replayEvents(
+  events: Iterable<RatingEvent>,
+  policy: PolicyName,
+  windowSeconds: number,
+): Generator<ClosedWindow> {
   const simulator = new RatingSimulator(policy, windowSeconds);
   let openWindow: number | null = null;
   let touched = new Set<string>();
@@ -100,7 +111,8 @@ export function* replayEvents(events: Iterable<RatingEvent>, policy: PolicyName,
   for (const event of events) {
     const window = simulator.windowOf(event.t);
     if (openWindow !== null && window !== openWindow) yield* close();
-    if (openWindow !== null && window < openWindow) throw new Error(`events must be in time order (t=${event.t})`);
+    if (openWindow !== null && window < openWindow)
+      throw new Error(`events must be in time order (t=${event.t})`);
     openWindow = window;
     simulator.submit(event);
     touched.add(String(event.post));

@@ -39,7 +39,6 @@ function windowStartOf(iso: string): string {
   return new Date(Math.floor(Date.parse(iso) / 1000 / w) * w * 1000).toISOString();
 }
 
-
 type SubmitRow = {
   locked: boolean;
   changed: boolean;
@@ -61,7 +60,10 @@ type SubmitRow = {
  * concurrently (the conflicting row is locked and re-checked). Re-submitting the same score matches
  * the WHERE of DO UPDATE, so nothing is written.
  */
-export async function submitRating(db: Db, input: { postId: number; userId: number; score: number }): Promise<RatingResult> {
+export async function submitRating(
+  db: Db,
+  input: { postId: number; userId: number; score: number },
+): Promise<RatingResult> {
   // A missing post yields no row (the target CTE); a foreign-key error here can only mean the
   // user's account is gone, which the protected procedure turns into 401.
   const result = await rows<SubmitRow>(
@@ -97,13 +99,19 @@ export async function submitRating(db: Db, input: { postId: number; userId: numb
     // Exact below the cap (this statement's own insert added, as its snapshot cannot see it); above
     // it, the live count of a post rated faster than it is folded, at most a second old.
     ratingCount:
-      row.unfolded <= EXACT_UNFOLDED_LIMIT ? row.folded + row.unfolded + row.inserted : await liveCount(db, input.postId, row.folded, row.unfolded),
+      row.unfolded <= EXACT_UNFOLDED_LIMIT
+        ? row.folded + row.unfolded + row.inserted
+        : await liveCount(db, input.postId, row.folded, row.unfolded),
     score: row.score,
     changed: row.changed,
     updatedAt: row.updated_at,
     previous:
       row.previous_score !== null && row.previous_updated_at !== null
-        ? { score: row.previous_score, updatedAt: row.previous_updated_at, windowStart: windowStartOf(row.previous_updated_at) }
+        ? {
+            score: row.previous_score,
+            updatedAt: row.previous_updated_at,
+            windowStart: windowStartOf(row.previous_updated_at),
+          }
         : null,
   };
 }

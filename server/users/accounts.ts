@@ -16,8 +16,14 @@ export function normalizeEmail(email: string): string {
 }
 
 /** ADMIN_EMAILS: comma-separated emails whose accounts become admins when they register or sign in. */
-export function isConfiguredAdmin(email: string, env: Record<string, string | undefined> = process.env): boolean {
-  const list = (env.ADMIN_EMAILS ?? "").split(",").map((e) => normalizeEmail(e)).filter(Boolean);
+export function isConfiguredAdmin(
+  email: string,
+  env: Record<string, string | undefined> = process.env,
+): boolean {
+  const list = (env.ADMIN_EMAILS ?? "")
+    .split(",")
+    .map((e) => normalizeEmail(e))
+    .filter(Boolean);
   return list.includes(normalizeEmail(email));
 }
 
@@ -28,7 +34,10 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, HASH_OPTIONS);
 }
 
-export async function registerUser(db: Db, input: { email: string; name: string; password: string }): Promise<PublicUser> {
+export async function registerUser(
+  db: Db,
+  input: { email: string; name: string; password: string },
+): Promise<PublicUser> {
   const passwordHash = await hashPassword(input.password);
   try {
     const [user] = await rows<PublicUser>(
@@ -74,6 +83,9 @@ export async function verifyCredentials(db: Db, email: string, password: string)
  * from the session, so a revoked admin loses access at once.
  */
 export async function getRole(db: Db, userId: number): Promise<PublicUser["role"] | null> {
-  const [user] = await rows<{ role: PublicUser["role"] }>(db, sql`select role from users where id = ${userId}`);
+  const [user] = await rows<{ role: PublicUser["role"] }>(
+    db,
+    sql`select role from users where id = ${userId}`,
+  );
   return user?.role ?? null;
 }

@@ -16,7 +16,9 @@ async function main() {
       process.exitCode = 1;
       return;
     }
-    console.log(`${email} is ${action === "grant" ? "now an admin" : "no longer an admin"} (takes effect at their next request)`);
+    console.log(
+      `${email} is ${action === "grant" ? "now an admin" : "no longer an admin"} (takes effect at their next request)`,
+    );
   } finally {
     await handle.close();
   }

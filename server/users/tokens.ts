@@ -5,7 +5,13 @@ import { isoTimestamp, rows, type Db } from "@/db/client";
 export const TOKEN_PREFIX = "ss_";
 export const MAX_TOKENS_PER_USER = 20;
 
-export type ApiTokenInfo = { id: number; name: string; prefix: string; createdAt: string; lastUsedAt: string | null };
+export type ApiTokenInfo = {
+  id: number;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+};
 
 export type TokenIdentity = { userId: number; role: "user" | "admin" };
 
@@ -22,7 +28,11 @@ export function hashToken(token: string): string {
 const iso = (column: string) => isoTimestamp(sql.raw(column), "s");
 
 /** Creates a token and returns it in full: the only time it is ever shown. */
-export async function createToken(db: Db, userId: number, name: string): Promise<ApiTokenInfo & { token: string }> {
+export async function createToken(
+  db: Db,
+  userId: number,
+  name: string,
+): Promise<ApiTokenInfo & { token: string }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
   const [created] = await rows<ApiTokenInfo>(
     db,

@@ -34,7 +34,10 @@ describe("fold and correction", () => {
     const postId = await makePost(db, author);
     await submitRating(db, { postId, userId: a!, score: 1 });
     await submitRating(db, { postId, userId: b!, score: 4 });
-    await rows(db, sql`update ratings set updated_at = timestamptz '2026-01-01 10:03:30+00' where post_id = ${postId} and user_id = ${a!}`);
+    await rows(
+      db,
+      sql`update ratings set updated_at = timestamptz '2026-01-01 10:03:30+00' where post_id = ${postId} and user_id = ${a!}`,
+    );
     await runFold(db, steady);
     const old = Date.parse("2026-01-01T10:02:00Z") / 1000;
     let windows = await storedWindows(db);
@@ -91,12 +94,20 @@ describe("fold and correction", () => {
       expect(await pendingCount(db)).toBe(0);
       expect(await storedWindows(db)).toEqual(await recomputedWindows(db));
       const [{ n } = { n: -1 }] = await rows<{ n: number }>(db, sql`select count(*)::int as n from ratings`);
-      const counted = Object.values(await storedWindows(db)).reduce((sum, c) => sum + c.reduce((x, y) => x + y, 0), 0);
+      const counted = Object.values(await storedWindows(db)).reduce(
+        (sum, c) => sum + c.reduce((x, y) => x + y, 0),
+        0,
+      );
       expect(counted).toBe(n);
 
       const before = await storedScores(db);
       const report = await runCorrection(db, steady);
-      expect(report).toMatchObject({ postsDrifted: 0, maxScoreDifference: 0, maxCountDifference: 0, windowsRepaired: 0 });
+      expect(report).toMatchObject({
+        postsDrifted: 0,
+        maxScoreDifference: 0,
+        maxCountDifference: 0,
+        windowsRepaired: 0,
+      });
       // The incremental scores were already bit-for-bit what a replay from scratch gives.
       expect(await storedScores(db)).toEqual(before);
     }
@@ -135,7 +146,8 @@ describe("fold and correction", () => {
     const author = await makeUser(db);
     const users = await makeUsers(db, 12);
     const postId = await makePost(db, author);
-    for (const [i, user] of users.entries()) await submitRating(db, { postId, userId: user, score: (i * 5) % 6 });
+    for (const [i, user] of users.entries())
+      await submitRating(db, { postId, userId: user, score: (i * 5) % 6 });
     await runFold(db, steady);
     const healthy = await storedScores(db);
     // Damage the aggregates as a bug or a manual edit could.

@@ -25,7 +25,6 @@ let handler: (req: NextRequest) => Promise<Response>;
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
 
-
 class Gen {
   private readonly next: () => number;
   constructor(seed: number) {
@@ -93,9 +92,34 @@ const HOSTILE_STRINGS = [
   "x@example.test",
 ];
 
-const HOSTILE_NUMBERS = [0, -0, -1, 1.5, 0.1, 1e308, -1e308, 2 ** 53 + 1, 2 ** 31, 2_147_483_648, Number.MAX_SAFE_INTEGER, 5e-324, 6, 5.0000001, -5, 1e21];
+const HOSTILE_NUMBERS = [
+  0,
+  -0,
+  -1,
+  1.5,
+  0.1,
+  1e308,
+  -1e308,
+  2 ** 53 + 1,
+  2 ** 31,
+  2_147_483_648,
+  Number.MAX_SAFE_INTEGER,
+  5e-324,
+  6,
+  5.0000001,
+  -5,
+  1e21,
+];
 
-const FORWARDED_FOR = ["' OR 1=1 --", "", ",,,", "::1", "999.999.999.999", "a".repeat(5_000), "1.2.3.4, 5.6.7.8"];
+const FORWARDED_FOR = [
+  "' OR 1=1 --",
+  "",
+  ",,,",
+  "::1",
+  "999.999.999.999",
+  "a".repeat(5_000),
+  "1.2.3.4, 5.6.7.8",
+];
 
 function deepArray(depth: number): unknown {
   let value: unknown = [];
@@ -136,7 +160,10 @@ function junk(gen: Gen, depth = 0): unknown {
     case 8:
       return gen.chance(0.5) ? deepArray(200 + gen.int(2_000)) : deepObject(50 + gen.int(400));
     default:
-      return Object.fromEntries([["__proto__", { isAdmin: true }], ["constructor", { prototype: { polluted: true } }]]);
+      return Object.fromEntries([
+        ["__proto__", { isAdmin: true }],
+        ["constructor", { prototype: { polluted: true } }],
+      ]);
   }
 }
 
@@ -146,10 +173,20 @@ function junk(gen: Gen, depth = 0): unknown {
 type Parser = { safeParse(value: unknown): { success: boolean; data?: unknown } };
 type ProcedureDef = { type: string; inputs: unknown[]; middlewares: unknown[] };
 type Tier = "public" | "protected" | "admin";
-type Procedure = { path: string; type: "query" | "mutation"; parser: Parser | null; tier: Tier; keys: string[] };
+type Procedure = {
+  path: string;
+  type: "query" | "mutation";
+  parser: Parser | null;
+  tier: Tier;
+  keys: string[];
+};
 
 function isParser(value: unknown): value is Parser {
-  return typeof value === "object" && value !== null && typeof (value as { safeParse?: unknown }).safeParse === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { safeParse?: unknown }).safeParse === "function"
+  );
 }
 
 /** The field names of a zod object schema, through wrappers such as .prefault() and .default(). */
@@ -171,10 +208,16 @@ function routerProcedures(): Procedure[] {
   const all = appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>;
   return Object.entries(all).map(([procPath, procedure]) => {
     const def = procedure._def;
-    if (def.type !== "query" && def.type !== "mutation") throw new Error(`${procPath}: cannot fuzz a ${def.type}`);
+    if (def.type !== "query" && def.type !== "mutation")
+      throw new Error(`${procPath}: cannot fuzz a ${def.type}`);
     const parser = def.inputs[0];
-    if (def.inputs.length > 1 || (parser !== undefined && !isParser(parser))) throw new Error(`${procPath}: unexpected input parsers`);
-    const tier: Tier = def.middlewares.includes(roleCheck) ? "admin" : def.middlewares.includes(authCheck) ? "protected" : "public";
+    if (def.inputs.length > 1 || (parser !== undefined && !isParser(parser)))
+      throw new Error(`${procPath}: unexpected input parsers`);
+    const tier: Tier = def.middlewares.includes(roleCheck)
+      ? "admin"
+      : def.middlewares.includes(authCheck)
+        ? "protected"
+        : "public";
     return { path: procPath, type: def.type, parser: parser ?? null, tier, keys: objectKeys(parser) };
   });
 }
@@ -209,7 +252,6 @@ function adminAuth(): Auth {
   return auth;
 }
 
-
 async function buildWorld() {
   world.alice = await makeUser(db);
   world.bob = await makeUser(db);
@@ -217,7 +259,9 @@ async function buildWorld() {
   await db.execute(sql`update users set role = 'admin' where id = ${world.admin}`);
   world.postId = await makePost(db, world.bob, "Fuzz target", "A post the fuzzer aims at.");
   world.lockedPostId = await makePost(db, world.bob, "Locked target", "A locked post.");
-  await db.execute(sql`update posts set locked_at = now(), locked_by = ${world.admin} where id = ${world.lockedPostId}`);
+  await db.execute(
+    sql`update posts set locked_at = now(), locked_by = ${world.admin} where id = ${world.lockedPostId}`,
+  );
   const aliceToken = await createToken(db, world.alice, "fuzz");
   world.aliceTokenId = aliceToken.id;
   const revoked = await createToken(db, world.alice, "revoked");
@@ -228,26 +272,53 @@ async function buildWorld() {
   const alice: Identity = { userId: world.alice, role: "user" };
   const admin: Identity = { userId: world.admin, role: "admin" };
   const aliceCookie = await sessionCookie(String(world.alice));
-  const otherSecret = await sessionCookie(String(world.admin), "an-attacker-secret-that-is-not-the-server-one");
+  const otherSecret = await sessionCookie(
+    String(world.admin),
+    "an-attacker-secret-that-is-not-the-server-one",
+  );
   const [header, payload] = [
     Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url"),
     Buffer.from(JSON.stringify({ sub: String(world.admin), role: "admin" })).toString("base64url"),
   ];
   world.auths = [
     { label: "none", headers: {}, identity: null },
-    { label: "garbage cookie", headers: { cookie: "next-auth.session-token=garbage; other=1" }, identity: null },
-    { label: "huge cookie", headers: { cookie: `next-auth.session-token=${"x".repeat(8_000)}` }, identity: null },
-    { label: "chunked garbage cookie", headers: { cookie: "next-auth.session-token.0=abc; next-auth.session-token.1=def" }, identity: null },
+    {
+      label: "garbage cookie",
+      headers: { cookie: "next-auth.session-token=garbage; other=1" },
+      identity: null,
+    },
+    {
+      label: "huge cookie",
+      headers: { cookie: `next-auth.session-token=${"x".repeat(8_000)}` },
+      identity: null,
+    },
+    {
+      label: "chunked garbage cookie",
+      headers: { cookie: "next-auth.session-token.0=abc; next-auth.session-token.1=def" },
+      identity: null,
+    },
     { label: "JWT from another secret", headers: { cookie: otherSecret }, identity: null },
-    { label: "unsigned alg:none JWT", headers: { cookie: `next-auth.session-token=${header}.${payload}.` }, identity: null },
-    { label: "secure-prefixed forged cookie", headers: { cookie: `__Secure-next-auth.session-token=${header}.${payload}.` }, identity: null },
+    {
+      label: "unsigned alg:none JWT",
+      headers: { cookie: `next-auth.session-token=${header}.${payload}.` },
+      identity: null,
+    },
+    {
+      label: "secure-prefixed forged cookie",
+      headers: { cookie: `__Secure-next-auth.session-token=${header}.${payload}.` },
+      identity: null,
+    },
     { label: "Bearer garbage", headers: { authorization: "Bearer garbage" }, identity: null },
     { label: "Bearer forged ss_", headers: { authorization: `Bearer ss_${"A".repeat(43)}` }, identity: null },
     { label: "Bearer huge", headers: { authorization: `Bearer ss_${"A".repeat(100_000)}` }, identity: null },
     { label: "Bearer SQL", headers: { authorization: "Bearer ss_' OR '1'='1" }, identity: null },
     { label: "Bearer revoked", headers: { authorization: `Bearer ${revoked.token}` }, identity: null },
     { label: "Basic", headers: { authorization: "Basic YWRtaW46YWRtaW4=" }, identity: null },
-    { label: "Bearer garbage beside a valid cookie", headers: { authorization: "Bearer nope", cookie: aliceCookie }, identity: null },
+    {
+      label: "Bearer garbage beside a valid cookie",
+      headers: { authorization: "Bearer nope", cookie: aliceCookie },
+      identity: null,
+    },
     { label: "alice cookie", headers: { cookie: aliceCookie }, identity: alice },
     { label: "alice Bearer", headers: { authorization: `Bearer ${aliceToken.token}` }, identity: alice },
     { label: "admin cookie", headers: { cookie: await sessionCookie(String(world.admin)) }, identity: admin },
@@ -283,7 +354,8 @@ async function one<T>(query: ReturnType<typeof sql>): Promise<T | undefined> {
 async function semantics(procPath: string, input: unknown, identity: Identity): Promise<Outcome> {
   const fields = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
   const postId = Number(fields.id ?? fields.postId);
-  const post = async () => one<{ locked: boolean }>(sql`select locked_at is not null as locked from posts where id = ${postId}`);
+  const post = async () =>
+    one<{ locked: boolean }>(sql`select locked_at is not null as locked from posts where id = ${postId}`);
   switch (procPath) {
     case "post.list":
       return { statuses: [200, 400], mayWrite: false };
@@ -320,7 +392,12 @@ async function semantics(procPath: string, input: unknown, identity: Identity): 
 /** How the server receives the input: JSON drops undefined, turns NaN into null, -0 into 0. */
 type Received = { kind: "value"; value: unknown } | { kind: "unparseable" } | { kind: "absent" };
 
-async function expectedFor(proc: Procedure | undefined, method: string, received: Received, identity: Identity): Promise<Outcome> {
+async function expectedFor(
+  proc: Procedure | undefined,
+  method: string,
+  received: Received,
+  identity: Identity,
+): Promise<Outcome> {
   if (!proc) return { statuses: [404], mayWrite: false };
   if ((proc.type === "query" ? "GET" : "POST") !== method) return { statuses: [405], mayWrite: false };
   if (proc.tier !== "public" && identity === null) return { statuses: [401], mayWrite: false };
@@ -347,8 +424,16 @@ function received(json: string | undefined, method = "GET"): Received {
 // ---------------------------------------------------------------------------------------------
 // Running a case
 
-type ErrorBody = { error?: { message?: unknown; data?: { code?: unknown; httpStatus?: unknown } }; result?: unknown };
-type Stats = { cases: number; tooMany: number; byStatus: Map<number, number>; byProcedure: Map<string, number> };
+type ErrorBody = {
+  error?: { message?: unknown; data?: { code?: unknown; httpStatus?: unknown } };
+  result?: unknown;
+};
+type Stats = {
+  cases: number;
+  tooMany: number;
+  byStatus: Map<number, number>;
+  byProcedure: Map<string, number>;
+};
 const stats: Stats = { cases: 0, tooMany: 0, byStatus: new Map(), byProcedure: new Map() };
 
 function short(value: string): string {
@@ -387,13 +472,23 @@ async function run(label: string, req: NextRequest, outcome: Outcome, procPath?:
   const body = (await readJson(res, label)) as ErrorBody;
   check(res.status < 500, label, `server error ${res.status}: ${short(JSON.stringify(body))}`);
   if (res.status === 429) stats.tooMany += 1;
-  else check(outcome.statuses.includes(res.status), label, `status ${res.status}, expected one of ${outcome.statuses.join("/")}: ${short(JSON.stringify(body))}`);
+  else
+    check(
+      outcome.statuses.includes(res.status),
+      label,
+      `status ${res.status}, expected one of ${outcome.statuses.join("/")}: ${short(JSON.stringify(body))}`,
+    );
   if (res.status >= 400) {
-    check(body?.error?.data?.httpStatus === res.status, label, `error body does not carry status ${res.status}: ${short(JSON.stringify(body))}`);
+    check(
+      body?.error?.data?.httpStatus === res.status,
+      label,
+      `error body does not carry status ${res.status}: ${short(JSON.stringify(body))}`,
+    );
     check(typeof body.error?.message === "string", label, "error without a message");
   }
   const wrote = res.status < 300 && outcome.mayWrite;
-  if (!wrote) check((await fullSnapshot()) === before, label, `status ${res.status} but the database changed`);
+  if (!wrote)
+    check((await fullSnapshot()) === before, label, `status ${res.status} but the database changed`);
 }
 
 /** A batch: each item is checked against its own expectation; the status is theirs, or 207 when they differ. */
@@ -404,16 +499,32 @@ async function runBatch(label: string, req: NextRequest, outcomes: Outcome[]) {
   stats.byStatus.set(res.status, (stats.byStatus.get(res.status) ?? 0) + 1);
   const body = await readJson(res, label);
   check(res.status < 500, label, `server error ${res.status}: ${short(JSON.stringify(body))}`);
-  check(Array.isArray(body) && body.length === outcomes.length, label, `not one answer per call: ${short(JSON.stringify(body))}`);
+  check(
+    Array.isArray(body) && body.length === outcomes.length,
+    label,
+    `not one answer per call: ${short(JSON.stringify(body))}`,
+  );
   const items = body as ErrorBody[];
   const statuses = items.map((item) => (item.error ? Number(item.error.data?.httpStatus) : 200));
   statuses.forEach((status, i) => {
     check(status < 500, label, `call ${i} answered ${status}`);
     const allowed = outcomes[i]?.statuses ?? [];
-    check(status === 429 || allowed.includes(status), label, `call ${i} answered ${status}, expected ${allowed.join("/")}`);
+    check(
+      status === 429 || allowed.includes(status),
+      label,
+      `call ${i} answered ${status}, expected ${allowed.join("/")}`,
+    );
   });
-  check(res.status === (new Set(statuses).size === 1 ? statuses[0] : 207), label, `batch status ${res.status} for calls ${statuses.join(",")}`);
-  check((await fullSnapshot()) === before, label, "a batch of rejected or read-only calls changed the database");
+  check(
+    res.status === (new Set(statuses).size === 1 ? statuses[0] : 207),
+    label,
+    `batch status ${res.status} for calls ${statuses.join(",")}`,
+  );
+  check(
+    (await fullSnapshot()) === before,
+    label,
+    "a batch of rejected or read-only calls changed the database",
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -424,7 +535,13 @@ const BASE = "http://localhost/api/trpc";
 function request(
   procPath: string,
   method: string,
-  opts: { json?: string; body?: BodyInit; headers?: Record<string, string>; contentType?: string | null; query?: string } = {},
+  opts: {
+    json?: string;
+    body?: BodyInit;
+    headers?: Record<string, string>;
+    contentType?: string | null;
+    query?: string;
+  } = {},
 ): NextRequest {
   const url = new URL(`${BASE}/${procPath}`);
   if (method === "GET" && opts.json !== undefined) url.searchParams.set("input", opts.json);
@@ -433,21 +550,33 @@ function request(
   const contentType = opts.contentType === undefined ? "application/json" : opts.contentType;
   if (contentType !== null) headers.set("content-type", contentType);
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new NextRequest(url, { method, headers, body: hasBody ? (opts.body ?? opts.json ?? null) : undefined });
+  return new NextRequest(url, {
+    method,
+    headers,
+    body: hasBody ? (opts.body ?? opts.json ?? null) : undefined,
+  });
 }
 
 function validValue(gen: Gen, key: string, counter: number, procPath: string): unknown {
   switch (key) {
     case "id":
     case "postId": {
-      const ids = [world.postId, world.lockedPostId, world.bobTokenId, world.aliceRevokedTokenId, 2_147_483_647];
+      const ids = [
+        world.postId,
+        world.lockedPostId,
+        world.bobTokenId,
+        world.aliceRevokedTokenId,
+        2_147_483_647,
+      ];
       // Never alice's Bearer token: revoking it would change who the later cases are.
       return gen.pick(procPath.startsWith("token.") ? ids.filter((id) => id !== world.aliceTokenId) : ids);
     }
     case "score":
       return gen.int(6);
     case "email":
-      return gen.chance(0.7) ? `fuzz-${SEED}-${counter}@example.test` : `FUZZ-${SEED}-${counter}@Example.test `;
+      return gen.chance(0.7)
+        ? `fuzz-${SEED}-${counter}@example.test`
+        : `FUZZ-${SEED}-${counter}@Example.test `;
     case "password":
       return "a long enough password";
     case "limit":
@@ -471,7 +600,8 @@ function inputFor(gen: Gen, proc: Procedure, counter: number): unknown {
     if (gen.chance(0.1)) continue;
     input[key] = gen.chance(0.55) ? validValue(gen, key, counter, proc.path) : junk(gen);
   }
-  if (gen.chance(0.1)) input[gen.pick(["extra", "userId", "role", "authorId"])] = gen.pick([world.admin, "admin", true]);
+  if (gen.chance(0.1))
+    input[gen.pick(["extra", "userId", "role", "authorId"])] = gen.pick([world.admin, "admin", true]);
   return input;
 }
 
@@ -491,7 +621,17 @@ function toJson(gen: Gen, input: unknown): string | undefined {
     case 4:
       return `\uFEFF${json}`;
     case 5:
-      return gen.pick(["", "{not json", "undefined", "NaN", "{'a':1}", "[", '{"a":"\\uD800"}', '{"id":0x10}', '{"id":01}']);
+      return gen.pick([
+        "",
+        "{not json",
+        "undefined",
+        "NaN",
+        "{'a':1}",
+        "[",
+        '{"a":"\\uD800"}',
+        '{"id":0x10}',
+        '{"id":01}',
+      ]);
     default:
       return `${"[".repeat(50_000)}${"]".repeat(50_000)}`;
   }
@@ -514,36 +654,59 @@ describe("fuzzing every procedure over HTTP", () => {
   const procedures = routerProcedures();
 
   it("covers the router as it is now", () => {
-    expect(procedures.map((p) => p.path)).toEqual(expect.arrayContaining(["post.list", "rating.submit", "token.revoke", "admin.lockPost"]));
+    expect(procedures.map((p) => p.path)).toEqual(
+      expect.arrayContaining(["post.list", "rating.submit", "token.revoke", "admin.lockPost"]),
+    );
   });
 
-  it(`answers ${RANDOM_CASES} generated hostile requests with the right 4xx and writes nothing when it rejects`, { timeout: 120_000 }, async () => {
-    const gen = new Gen(SEED);
-    const byPath = new Map(procedures.map((p) => [p.path, p]));
-    for (let i = 0; i < RANDOM_CASES; i++) {
-      const proc = procedures[i % procedures.length]!;
-      const auth = gen.chance(0.5) ? gen.pick(world.auths.filter((a) => a.identity)) : gen.pick(world.auths);
-      const rightMethod = proc.type === "query" ? "GET" : "POST";
-      const method = gen.chance(0.1) ? (rightMethod === "GET" ? "POST" : "GET") : rightMethod;
-      const json = toJson(gen, inputFor(gen, proc, i));
-      const headers = gen.chance(0.1) ? { ...auth.headers, "x-forwarded-for": gen.pick(FORWARDED_FOR) } : auth.headers;
-      const label = `${method} ${proc.path} as ${auth.label} with ${json ?? "no input"}`;
-      if (method === "POST" && new TextEncoder().encode(json ?? "").byteLength > MAX_BODY_BYTES) {
-        await run(label, request(proc.path, method, { json, headers }), { statuses: [413], mayWrite: false }, proc.path);
-        continue;
+  it(
+    `answers ${RANDOM_CASES} generated hostile requests with the right 4xx and writes nothing when it rejects`,
+    { timeout: 120_000 },
+    async () => {
+      const gen = new Gen(SEED);
+      const byPath = new Map(procedures.map((p) => [p.path, p]));
+      for (let i = 0; i < RANDOM_CASES; i++) {
+        const proc = procedures[i % procedures.length]!;
+        const auth = gen.chance(0.5)
+          ? gen.pick(world.auths.filter((a) => a.identity))
+          : gen.pick(world.auths);
+        const rightMethod = proc.type === "query" ? "GET" : "POST";
+        const method = gen.chance(0.1) ? (rightMethod === "GET" ? "POST" : "GET") : rightMethod;
+        const json = toJson(gen, inputFor(gen, proc, i));
+        const headers = gen.chance(0.1)
+          ? { ...auth.headers, "x-forwarded-for": gen.pick(FORWARDED_FOR) }
+          : auth.headers;
+        const label = `${method} ${proc.path} as ${auth.label} with ${json ?? "no input"}`;
+        if (method === "POST" && new TextEncoder().encode(json ?? "").byteLength > MAX_BODY_BYTES) {
+          await run(
+            label,
+            request(proc.path, method, { json, headers }),
+            { statuses: [413], mayWrite: false },
+            proc.path,
+          );
+          continue;
+        }
+        const expected = await expectedFor(
+          byPath.get(proc.path),
+          method,
+          received(json, method),
+          auth.identity,
+        );
+        await run(label, request(proc.path, method, { json, headers }), expected, proc.path);
       }
-      const expected = await expectedFor(byPath.get(proc.path), method, received(json, method), auth.identity);
-      await run(label, request(proc.path, method, { json, headers }), expected, proc.path);
-    }
-    for (const proc of procedures) expect(stats.byProcedure.get(proc.path) ?? 0, proc.path).toBeGreaterThanOrEqual(50);
-    // A rate limit may answer some calls first, but must not hide the validation from the fuzzer.
-    expect(stats.tooMany).toBeLessThan(stats.cases / 5);
-  });
+      for (const proc of procedures)
+        expect(stats.byProcedure.get(proc.path) ?? 0, proc.path).toBeGreaterThanOrEqual(50);
+      // A rate limit may answer some calls first, but must not hide the validation from the fuzzer.
+      expect(stats.tooMany).toBeLessThan(stats.cases / 5);
+    },
+  );
 
   it("rejects every protected procedure without valid auth, and admin ones for a normal user", async () => {
     for (const proc of procedures) {
       const method = proc.type === "query" ? "GET" : "POST";
-      const input = Object.fromEntries(proc.keys.map((key) => [key, key === "id" || key === "postId" ? world.postId : "x"]));
+      const input = Object.fromEntries(
+        proc.keys.map((key) => [key, key === "id" || key === "postId" ? world.postId : "x"]),
+      );
       for (const auth of world.auths) {
         const expected =
           proc.tier === "public"
@@ -576,10 +739,16 @@ describe("fuzzing every procedure over HTTP", () => {
       const size = 1 + gen.int(i % 10 === 0 ? 60 : 5);
       while (calls.length < size) {
         const proc = gen.chance(0.1) ? undefined : gen.pick(pool);
-        const callPath = proc?.path ?? gen.pick(["post.nope", "__proto__", "constructor", "post.list.x", "toString"]);
+        const callPath =
+          proc?.path ?? gen.pick(["post.nope", "__proto__", "constructor", "post.list.x", "toString"]);
         const input = proc ? inputFor(gen, proc, 10_000 + i * 100 + calls.length) : junk(gen);
         const json = JSON.stringify(input);
-        const outcome = await expectedFor(proc, useQueries ? "GET" : "POST", json === undefined ? { kind: "absent" } : received(json, "GET"), auth.identity);
+        const outcome = await expectedFor(
+          proc,
+          useQueries ? "GET" : "POST",
+          json === undefined ? { kind: "absent" } : received(json, "GET"),
+          auth.identity,
+        );
         // A batch runs its calls concurrently, so only calls that cannot write keep it predictable.
         if (outcome.mayWrite && !outcome.statuses.every((s) => s >= 400)) continue;
         calls.push({ path: callPath, input, outcome });
@@ -588,18 +757,35 @@ describe("fuzzing every procedure over HTTP", () => {
       const paths = calls.map((c) => c.path).join(",");
       const label = `batch ${useQueries ? "GET" : "POST"} ${paths} as ${auth.label}`;
       if (!useQueries && new TextEncoder().encode(payload).byteLength > MAX_BODY_BYTES) {
-        await run(label, request(paths, "POST", { json: payload, headers: auth.headers, query: "batch=1" }), { statuses: [413], mayWrite: false });
+        await run(label, request(paths, "POST", { json: payload, headers: auth.headers, query: "batch=1" }), {
+          statuses: [413],
+          mayWrite: false,
+        });
         continue;
       }
-      const req = request(paths, useQueries ? "GET" : "POST", { json: payload, headers: auth.headers, query: "batch=1" });
-      await runBatch(label, req, calls.map((c) => c.outcome));
+      const req = request(paths, useQueries ? "GET" : "POST", {
+        json: payload,
+        headers: auth.headers,
+        query: "batch=1",
+      });
+      await runBatch(
+        label,
+        req,
+        calls.map((c) => c.outcome),
+      );
     }
 
     const reject4xx: Outcome = { statuses: [400, 404, 405, 415], mayWrite: false };
     const admin = adminAuth().headers;
     const malformed: [string, NextRequest][] = [
-      ["mixed query and mutation", request("post.list,post.create", "POST", { json: "{}", query: "batch=1", headers: admin })],
-      ["batch input not an object", request("rating.submit,rating.submit", "POST", { json: "[1,2]", query: "batch=1", headers: admin })],
+      [
+        "mixed query and mutation",
+        request("post.list,post.create", "POST", { json: "{}", query: "batch=1", headers: admin }),
+      ],
+      [
+        "batch input not an object",
+        request("rating.submit,rating.submit", "POST", { json: "[1,2]", query: "batch=1", headers: admin }),
+      ],
       ["batch input a string", request("post.byId,post.byId", "GET", { json: '"x"', query: "batch=1" })],
       ["batch bad JSON", request("rating.submit", "POST", { json: "{0:", query: "batch=1", headers: admin })],
       ["batch of unknown procedures", request("a.b,c.d", "GET", { json: "{}", query: "batch=1" })],
@@ -612,26 +798,69 @@ describe("fuzzing every procedure over HTTP", () => {
       const res = await handler(req);
       await res.text();
       check(res.status < 500, label, `server error ${res.status}`);
-      check(res.status === 200 || res.status === 207 || reject4xx.statuses.includes(res.status), label, `status ${res.status}`);
+      check(
+        res.status === 200 || res.status === 207 || reject4xx.statuses.includes(res.status),
+        label,
+        `status ${res.status}`,
+      );
       check((await fullSnapshot()) === before, label, "database changed");
     }
   });
 
   it("answers 404 for unknown procedures, 405 for a wrong method and 415 for a foreign content type", async () => {
-    for (const bogus of ["post.nope", "__proto__", "constructor", "post.__proto__", "post.list.x", "post", "..%2F..%2Fetc%2Fpasswd", "%00", "admin", "_def.procedures"]) {
+    for (const bogus of [
+      "post.nope",
+      "__proto__",
+      "constructor",
+      "post.__proto__",
+      "post.list.x",
+      "post",
+      "..%2F..%2Fetc%2Fpasswd",
+      "%00",
+      "admin",
+      "_def.procedures",
+    ]) {
       await run(`GET ${bogus}`, request(bogus, "GET", { json: "{}" }), { statuses: [404], mayWrite: false });
-      await run(`POST ${bogus}`, request(bogus, "POST", { json: "{}" }), { statuses: [404], mayWrite: false });
+      await run(`POST ${bogus}`, request(bogus, "POST", { json: "{}" }), {
+        statuses: [404],
+        mayWrite: false,
+      });
     }
     const admin = adminAuth().headers;
     for (const proc of procedures) {
       const wrong = proc.type === "query" ? "POST" : "GET";
-      await run(`${wrong} ${proc.path}`, request(proc.path, wrong, { json: "{}", headers: admin }), { statuses: [405], mayWrite: false }, proc.path);
+      await run(
+        `${wrong} ${proc.path}`,
+        request(proc.path, wrong, { json: "{}", headers: admin }),
+        { statuses: [405], mayWrite: false },
+        proc.path,
+      );
       for (const method of ["PUT", "DELETE", "PATCH"]) {
-        await run(`${method} ${proc.path}`, request(proc.path, method, { json: "{}", headers: admin }), { statuses: [405, 415], mayWrite: false }, proc.path);
+        await run(
+          `${method} ${proc.path}`,
+          request(proc.path, method, { json: "{}", headers: admin }),
+          { statuses: [405, 415], mayWrite: false },
+          proc.path,
+        );
       }
-      for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "application/xml", "text/html", null]) {
-        const req = request(proc.path, "POST", { body: new TextEncoder().encode('{"postId":1}'), contentType, headers: admin });
-        await run(`POST ${proc.path} as ${contentType}`, req, { statuses: [415], mayWrite: false }, proc.path);
+      for (const contentType of [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/xml",
+        "text/html",
+        null,
+      ]) {
+        const req = request(proc.path, "POST", {
+          body: new TextEncoder().encode('{"postId":1}'),
+          contentType,
+          headers: admin,
+        });
+        await run(
+          `POST ${proc.path} as ${contentType}`,
+          req,
+          { statuses: [415], mayWrite: false },
+          proc.path,
+        );
       }
       // Form data and raw bytes reach the procedure as a FormData object or a stream, which no
       // input schema accepts (procedures without input ignore it, but those are all queries).
@@ -639,16 +868,57 @@ describe("fuzzing every procedure over HTTP", () => {
       form.set("postId", String(world.postId));
       form.set("score", "5");
       form.set("title", "<script>alert(1)</script>");
-      const formOutcome = await expectedFor(proc, "POST", { kind: "value", value: form }, adminAuth().identity);
-      await run(`multipart ${proc.path}`, request(proc.path, "POST", { body: form, contentType: null, headers: admin }), formOutcome, proc.path);
-      const bytes = request(proc.path, "POST", { body: new Uint8Array([0xff, 0xfe, 0x00, 0x7b]), contentType: "application/octet-stream", headers: admin });
-      const streamOutcome = await expectedFor(proc, "POST", { kind: "value", value: new ReadableStream() }, adminAuth().identity);
+      const formOutcome = await expectedFor(
+        proc,
+        "POST",
+        { kind: "value", value: form },
+        adminAuth().identity,
+      );
+      await run(
+        `multipart ${proc.path}`,
+        request(proc.path, "POST", { body: form, contentType: null, headers: admin }),
+        formOutcome,
+        proc.path,
+      );
+      const bytes = request(proc.path, "POST", {
+        body: new Uint8Array([0xff, 0xfe, 0x00, 0x7b]),
+        contentType: "application/octet-stream",
+        headers: admin,
+      });
+      const streamOutcome = await expectedFor(
+        proc,
+        "POST",
+        { kind: "value", value: new ReadableStream() },
+        adminAuth().identity,
+      );
       await run(`octet-stream ${proc.path}`, bytes, streamOutcome, proc.path);
       if (proc.type === "mutation") {
-        const charset = request(proc.path, "POST", { json: "{}", contentType: "Application/JSON; charset=utf-16", headers: admin });
-        await run(`JSON with odd charset ${proc.path}`, charset, await expectedFor(proc, "POST", { kind: "value", value: {} }, adminAuth().identity), proc.path);
-        const invalidUtf8 = request(proc.path, "POST", { body: new Uint8Array([0x7b, 0x22, 0xff, 0xc0, 0x22, 0x3a, 0x31, 0x7d]), headers: admin });
-        await run(`invalid UTF-8 ${proc.path}`, invalidUtf8, await expectedFor(proc, "POST", { kind: "value", value: { "\uFFFD\uFFFD": 1 } }, adminAuth().identity), proc.path);
+        const charset = request(proc.path, "POST", {
+          json: "{}",
+          contentType: "Application/JSON; charset=utf-16",
+          headers: admin,
+        });
+        await run(
+          `JSON with odd charset ${proc.path}`,
+          charset,
+          await expectedFor(proc, "POST", { kind: "value", value: {} }, adminAuth().identity),
+          proc.path,
+        );
+        const invalidUtf8 = request(proc.path, "POST", {
+          body: new Uint8Array([0x7b, 0x22, 0xff, 0xc0, 0x22, 0x3a, 0x31, 0x7d]),
+          headers: admin,
+        });
+        await run(
+          `invalid UTF-8 ${proc.path}`,
+          invalidUtf8,
+          await expectedFor(
+            proc,
+            "POST",
+            { kind: "value", value: { "\uFFFD\uFFFD": 1 } },
+            adminAuth().identity,
+          ),
+          proc.path,
+        );
       }
     }
   });
@@ -661,7 +931,14 @@ describe("fuzzing every procedure over HTTP", () => {
       await run(`oversized ${proc}`, request(proc, "POST", { json: big, headers: admin }), tooLarge, proc);
     }
     // Declared too large: refused on the header alone, whatever follows.
-    await run("declared 10 MB", request("post.create", "POST", { json: "{}", headers: { ...admin, "content-length": String(10 * 1024 * 1024) } }), tooLarge);
+    await run(
+      "declared 10 MB",
+      request("post.create", "POST", {
+        json: "{}",
+        headers: { ...admin, "content-length": String(10 * 1024 * 1024) },
+      }),
+      tooLarge,
+    );
     // Streamed with no Content-Length, and with one that understates the body.
     const streamed = (headers: Record<string, string>) => {
       const chunk = new TextEncoder().encode("A".repeat(64 * 1024));
@@ -673,16 +950,27 @@ describe("fuzzing every procedure over HTTP", () => {
           else controller.close();
         },
       });
-      return new NextRequest(`${BASE}/post.create`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body, duplex: "half" } as ConstructorParameters<typeof NextRequest>[1]);
+      return new NextRequest(`${BASE}/post.create`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body,
+        duplex: "half",
+      } as ConstructorParameters<typeof NextRequest>[1]);
     };
     await run("streamed 4 MB without Content-Length", streamed(admin), tooLarge);
     // A Content-Length that understates the body cannot happen over HTTP: the parser hands the
     // handler exactly the declared bytes (the rest is a malformed next request). In-process it can
     // be forged; the handler then trusts the declared length, and the body is rejected as bad JSON.
-    await run("streamed 4 MB claiming 20 bytes", streamed({ ...admin, "content-length": "20" }), { statuses: [400], mayWrite: false });
+    await run("streamed 4 MB claiming 20 bytes", streamed({ ...admin, "content-length": "20" }), {
+      statuses: [400],
+      mayWrite: false,
+    });
     const res = await handler(request("post.create", "POST", { json: big, headers: admin }));
     expect(await res.json()).toEqual({
-      error: { message: `request body is larger than ${MAX_BODY_BYTES} bytes`, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 } },
+      error: {
+        message: `request body is larger than ${MAX_BODY_BYTES} bytes`,
+        data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 },
+      },
     });
   });
 
@@ -694,7 +982,10 @@ describe("fuzzing every procedure over HTTP", () => {
     const res = await handler(request("post.create", "POST", { json, headers: admin }));
     expect(res.status).toBe(200);
     const created = (await res.json()) as { result: { data: { id: number } } };
-    const [stored] = await rows<{ n: number }>(db, sql`select char_length(content) as n from posts where id = ${created.result.data.id}`);
+    const [stored] = await rows<{ n: number }>(
+      db,
+      sql`select char_length(content) as n from posts where id = ${created.result.data.id}`,
+    );
     expect(stored?.n).toBe(19_999);
   });
 
@@ -702,15 +993,19 @@ describe("fuzzing every procedure over HTTP", () => {
     const alice = await freshAuthor();
     const title = `<script>alert(1)</script> "><img src=x onerror=alert(1)> \u202Eevil 👨‍👩‍👧‍👦`;
     const content = `"><img src=x onerror=alert(1)>\n<script>alert(document.cookie)</script>\n' OR 1=1 --; e\u0301`;
-    const res = await handler(request("post.create", "POST", { json: JSON.stringify({ title, content }), headers: alice }));
+    const res = await handler(
+      request("post.create", "POST", { json: JSON.stringify({ title, content }), headers: alice }),
+    );
     expect(res.status).toBe(200);
     const id = ((await res.json()) as { result: { data: { id: number } } }).result.data.id;
     const read = await handler(request("post.byId", "GET", { json: JSON.stringify({ id }) }));
-    const post = ((await read.json()) as { result: { data: { title: string; content: string } } }).result.data;
+    const post = ((await read.json()) as { result: { data: { title: string; content: string } } }).result
+      .data;
     expect(post.title).toBe(title);
     expect(post.content).toBe(content);
     const list = await handler(request("post.list", "GET", { json: JSON.stringify({ q: "<script>" }) }));
-    const items = ((await list.json()) as { result: { data: { items: { id: number; title: string }[] } } }).result.data.items;
+    const items = ((await list.json()) as { result: { data: { items: { id: number; title: string }[] } } })
+      .result.data.items;
     expect(items.find((item) => item.id === id)?.title).toBe(title);
   });
 
@@ -740,7 +1035,11 @@ describe("rendering", () => {
   it("never sets HTML from a string: no dangerouslySetInnerHTML or innerHTML anywhere in the app", () => {
     const files = ["app", "components", "server", "db"].flatMap((dir) => sourceFiles(path.join(root, dir)));
     expect(files.length).toBeGreaterThan(20);
-    const offenders = files.filter((file) => /dangerouslySetInnerHTML|\.innerHTML\s*=|outerHTML\s*=|insertAdjacentHTML/.test(readFileSync(file, "utf8")));
+    const offenders = files.filter((file) =>
+      /dangerouslySetInnerHTML|\.innerHTML\s*=|outerHTML\s*=|insertAdjacentHTML/.test(
+        readFileSync(file, "utf8"),
+      ),
+    );
     expect(offenders).toEqual([]);
   });
 });

@@ -8,7 +8,10 @@ import { fold, makePost, makeUser, snapshot } from "../support/fixtures";
 const handle = testDbForFile();
 const handler = createTrpcHandler(async () => handle.db);
 
-async function call(path: string, init: { body?: unknown; rawBody?: string; cookie?: string; query?: unknown } = {}) {
+async function call(
+  path: string,
+  init: { body?: unknown; rawBody?: string; cookie?: string; query?: unknown } = {},
+) {
   const isMutation = init.body !== undefined || init.rawBody !== undefined;
   const url = new URL(`http://localhost/api/trpc/${path}`);
   if (init.query !== undefined) url.searchParams.set("input", JSON.stringify(init.query));
@@ -18,7 +21,10 @@ async function call(path: string, init: { body?: unknown; rawBody?: string; cook
     body: isMutation ? (init.rawBody ?? JSON.stringify(init.body)) : undefined,
   });
   const res = await handler(req);
-  const json = (await res.json()) as { result?: { data: unknown }; error?: { message: string; data: { code: string; httpStatus: number } } };
+  const json = (await res.json()) as {
+    result?: { data: unknown };
+    error?: { message: string; data: { code: string; httpStatus: number } };
+  };
   return { status: res.status, json };
 }
 
@@ -64,7 +70,10 @@ describe("tRPC over HTTP", () => {
     const postId = await makePost(db, await makeUser(db));
     const before = await snapshot(db);
     expect((await call("rating.submit", { body: { postId, score: 3 } })).status).toBe(401);
-    const forged = await call("rating.submit", { body: { postId, score: 3 }, cookie: "next-auth.session-token=eyJhbGciOiJub25lIn0.e30." });
+    const forged = await call("rating.submit", {
+      body: { postId, score: 3 },
+      cookie: "next-auth.session-token=eyJhbGciOiJub25lIn0.e30.",
+    });
     expect(forged.status).toBe(401);
     expect(await snapshot(db)).toBe(before);
   });

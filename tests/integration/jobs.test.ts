@@ -21,7 +21,9 @@ describe("Inngest functions", () => {
     expect(await pendingCount(db)).toBe(3);
 
     const engine = new InngestTestEngine({ function: fold });
-    const { result, error, ctx } = await engine.execute({ events: [{ name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }] });
+    const { result, error, ctx } = await engine.execute({
+      events: [{ name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }],
+    });
     expect(error).toBeUndefined();
     expect(ctx.step.run).toHaveBeenCalledWith("fold", expect.any(Function));
     expect((result as FoldReport).folded).toBe(3);
@@ -35,7 +37,9 @@ describe("Inngest functions", () => {
     const { db } = handle;
     const { correct } = createJobFunctions(async () => db);
     const engine = new InngestTestEngine({ function: correct });
-    const { result, error, ctx } = await engine.execute({ events: [{ name: "inngest/scheduled.timer", data: { cron: "TZ=UTC 0 3 * * *" } }] });
+    const { result, error, ctx } = await engine.execute({
+      events: [{ name: "inngest/scheduled.timer", data: { cron: "TZ=UTC 0 3 * * *" } }],
+    });
     expect(error).toBeUndefined();
     expect(ctx.step.run).toHaveBeenCalledWith("correct", expect.any(Function));
     expect(result as CorrectionReport).toMatchObject({ postsDrifted: 0, maxScoreDifference: 0 });

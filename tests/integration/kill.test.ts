@@ -18,7 +18,9 @@ afterAll(async () => {
 });
 
 /** Starts the fold in a child process and SIGKILLs it once it is inside its third batch. */
-function foldAndKill(env: Record<string, string>): Promise<{ output: string; signal: NodeJS.Signals | null }> {
+function foldAndKill(
+  env: Record<string, string>,
+): Promise<{ output: string; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "tests/support/fold-child.ts"], {
       env: { ...process.env, ...env, TSX_TSCONFIG_PATH: "tsconfig.json" },
@@ -41,7 +43,8 @@ async function seed(handle: DbHandle, raters: number) {
   const author = await makeUser(handle.db);
   const users = await makeUsers(handle.db, raters);
   const postId = await makePost(handle.db, author);
-  for (const [i, user] of users.entries()) await submitRating(handle.db, { postId, userId: user, score: (i * 7) % 6 });
+  for (const [i, user] of users.entries())
+    await submitRating(handle.db, { postId, userId: user, score: (i * 7) % 6 });
 }
 
 describe("a fold process killed with SIGKILL", () => {

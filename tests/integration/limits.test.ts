@@ -8,7 +8,13 @@ import type { DbHandle } from "@/db/client";
 import { createTrpcHandler } from "@/server/api/http";
 import { authorizeCredentials } from "@/server/auth";
 import { authSecret } from "@/server/env";
-import { createLimits, LIMIT_VARIABLES, limitsConfigFromEnv, type Limits, type LimitsConfig } from "@/server/limits";
+import {
+  createLimits,
+  LIMIT_VARIABLES,
+  limitsConfigFromEnv,
+  type Limits,
+  type LimitsConfig,
+} from "@/server/limits";
 import { registerUser } from "@/server/users/accounts";
 import { openTestDb } from "../support/db";
 import { countRatings, makePost, makeUser, snapshot } from "../support/fixtures";
@@ -31,17 +37,24 @@ let bridgeFailure: unknown;
 beforeAll(async () => {
   handle = await openTestDb();
   // Kept to fail each Redis test by name, rather than the whole file with nothing counted as failed.
-  if (REDIS_URL) bridge = await startUpstashBridge(REDIS_URL).catch((error: unknown) => void (bridgeFailure = error));
+  if (REDIS_URL)
+    bridge = await startUpstashBridge(REDIS_URL).catch((error: unknown) => void (bridgeFailure = error));
 });
 afterAll(async () => {
   await bridge?.close();
   await handle?.close();
 });
 
-const everyRuleOff = Object.fromEntries(Object.values(LIMIT_VARIABLES).map((variable) => [variable.env, "off"]));
+const everyRuleOff = Object.fromEntries(
+  Object.values(LIMIT_VARIABLES).map((variable) => [variable.env, "off"]),
+);
 
 /** Only the rules a test names are on, so each test proves one rule. */
-function configFor(backend: Backend | "down", rules: Record<string, string>, redisUrl?: string): LimitsConfig {
+function configFor(
+  backend: Backend | "down",
+  rules: Record<string, string>,
+  redisUrl?: string,
+): LimitsConfig {
   if (backend === "redis" && !bridge) throw bridgeFailure ?? new Error("the Upstash bridge did not start");
   const redis =
     backend === "redis"
@@ -64,7 +77,10 @@ async function roomInWindow(windowMs: number, needMs = 5_000) {
 }
 
 async function sessionCookie(userId: number): Promise<string> {
-  const token = await encode({ token: { sub: String(userId), name: "Tester", email: "t@example.test" }, secret: authSecret() });
+  const token = await encode({
+    token: { sub: String(userId), name: "Tester", email: "t@example.test" },
+    secret: authSecret(),
+  });
   return `next-auth.session-token=${token}`;
 }
 
@@ -73,11 +89,25 @@ type CallResult = { status: number; retryAfter: string | null; message?: string;
 function client(limits: Limits) {
   const handler = createTrpcHandler(async () => handle.db, { limits: () => limits });
   return async (path: string, body: unknown, who: { userId?: number; ip: string }): Promise<CallResult> => {
-    const headers: Record<string, string> = { "content-type": "application/json", "x-forwarded-for": `${who.ip}, 10.0.0.1` };
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "x-forwarded-for": `${who.ip}, 10.0.0.1`,
+    };
     if (who.userId !== undefined) headers.cookie = await sessionCookie(who.userId);
-    const res = await handler(new NextRequest(`http://localhost/api/trpc/${path}`, { method: "POST", headers, body: JSON.stringify(body) }));
+    const res = await handler(
+      new NextRequest(`http://localhost/api/trpc/${path}`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+      }),
+    );
     const json = (await res.json()) as { result?: { data: unknown }; error?: { message: string } };
-    return { status: res.status, retryAfter: res.headers.get("retry-after"), message: json.error?.message, data: json.result?.data };
+    return {
+      status: res.status,
+      retryAfter: res.headers.get("retry-after"),
+      message: json.error?.message,
+      data: json.result?.data,
+    };
   };
 }
 
@@ -92,17 +122,25 @@ describe.each(backends)("rate limits (%s)", (backend) => {
     const { db } = handle;
     const call = client(createLimits(configFor(backend, { LIMIT_RATING_USER: "3/1m" })));
     const [author, rater] = [await makeUser(db), await makeUser(db)];
-    const posts = [await makePost(db, author), await makePost(db, author), await makePost(db, author), await makePost(db, author)];
+    const posts = [
+      await makePost(db, author),
+      await makePost(db, author),
+      await makePost(db, author),
+      await makePost(db, author),
+    ];
     const ip = newIp();
     await roomInWindow(60_000);
-    for (const postId of posts.slice(0, 3)) expect((await call("rating.submit", { postId, score: 4 }, { userId: rater, ip })).status).toBe(200);
+    for (const postId of posts.slice(0, 3))
+      expect((await call("rating.submit", { postId, score: 4 }, { userId: rater, ip })).status).toBe(200);
     const before = await snapshot(db);
     const refused = await call("rating.submit", { postId: posts[3], score: 1 }, { userId: rater, ip });
     expect(refused.status).toBe(429);
     const seconds = Number(refused.retryAfter);
     expect(seconds).toBeGreaterThanOrEqual(1);
     expect(seconds).toBeLessThanOrEqual(60);
-    expect(refused.message).toBe(`Too many ratings: try again in ${seconds} second${seconds === 1 ? "" : "s"}`);
+    expect(refused.message).toBe(
+      `Too many ratings: try again in ${seconds} second${seconds === 1 ? "" : "s"}`,
+    );
     expect(await snapshot(db)).toBe(before);
   });
 
@@ -122,12 +160,18 @@ describe.each(backends)("rate limits (%s)", (backend) => {
 
   it("limits per IP across users, and not other addresses", async () => {
     const { db } = handle;
-    const call = client(createLimits(configFor(backend, { LIMIT_RATING_USER: "10/1m", LIMIT_RATING_IP: "3/1m" })));
+    const call = client(
+      createLimits(configFor(backend, { LIMIT_RATING_USER: "10/1m", LIMIT_RATING_IP: "3/1m" })),
+    );
     const author = await makeUser(db);
     const postId = await makePost(db, author);
     const [shared, other] = [newIp(), newIp()];
     await roomInWindow(60_000);
-    for (let i = 0; i < 3; i++) expect((await call("rating.submit", { postId, score: 3 }, { userId: await makeUser(db), ip: shared })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await call("rating.submit", { postId, score: 3 }, { userId: await makeUser(db), ip: shared }))
+          .status,
+      ).toBe(200);
     const late = await makeUser(db);
     const before = await snapshot(db);
     const refused = await call("rating.submit", { postId, score: 0 }, { userId: late, ip: shared });
@@ -139,10 +183,15 @@ describe.each(backends)("rate limits (%s)", (backend) => {
 
   it("takes a per-IP rating limit of off: many users from one address all rate", async () => {
     const { db } = handle;
-    const call = client(createLimits(configFor(backend, { LIMIT_RATING_USER: "2/1m", LIMIT_RATING_IP: "off" })));
+    const call = client(
+      createLimits(configFor(backend, { LIMIT_RATING_USER: "2/1m", LIMIT_RATING_IP: "off" })),
+    );
     const postId = await makePost(db, await makeUser(db));
     const ip = newIp();
-    for (let i = 0; i < 8; i++) expect((await call("rating.submit", { postId, score: 2 }, { userId: await makeUser(db), ip })).status).toBe(200);
+    for (let i = 0; i < 8; i++)
+      expect(
+        (await call("rating.submit", { postId, score: 2 }, { userId: await makeUser(db), ip })).status,
+      ).toBe(200);
   });
 
   it("lets requests through again once the window has passed", async () => {
@@ -189,7 +238,11 @@ describe.each(backends)("rate limits (%s)", (backend) => {
     const call = client(createLimits(configFor(backend, { LIMIT_REGISTER_IP: "2/1m" })));
     const ip = newIp();
     const tag = randomBytes(4).toString("hex");
-    const account = (n: number) => ({ email: `limit-${tag}-${n}@example.test`, name: `Limit ${n}`, password: "password1" });
+    const account = (n: number) => ({
+      email: `limit-${tag}-${n}@example.test`,
+      name: `Limit ${n}`,
+      password: "password1",
+    });
     await roomInWindow(60_000);
     expect((await call("user.register", account(1), { ip })).status).toBe(200);
     expect((await call("user.register", account(2), { ip })).status).toBe(200);
@@ -215,14 +268,20 @@ describe.each(backends)("rate limits (%s)", (backend) => {
     const [home, away, elsewhere] = [newIp(), newIp(), newIp()];
     await roomInWindow(60_000);
     expect(await authorize({ email, password: "wrong horse" }, from(home))).toBeNull();
-    expect(await authorize({ email: email.toUpperCase(), password: "correct horse" }, from(home))).toMatchObject({ email });
+    expect(
+      await authorize({ email: email.toUpperCase(), password: "correct horse" }, from(home)),
+    ).toMatchObject({ email });
     // The email's limit holds from any address, even with the right password.
     await expect(authorize({ email, password: "correct horse" }, from(away))).rejects.toThrow(
       /^Too many sign-in attempts: try again in \d+ seconds?$/,
     );
     expect(await authorize({ email: `other-${tag}@example.test`, password: "x" }, from(home))).toBeNull();
-    await expect(authorize({ email: `third-${tag}@example.test`, password: "x" }, from(home))).rejects.toThrow(/^Too many sign-in attempts/);
-    expect(await authorize({ email: `fourth-${tag}@example.test`, password: "x" }, from(elsewhere))).toBeNull();
+    await expect(
+      authorize({ email: `third-${tag}@example.test`, password: "x" }, from(home)),
+    ).rejects.toThrow(/^Too many sign-in attempts/);
+    expect(
+      await authorize({ email: `fourth-${tag}@example.test`, password: "x" }, from(elsewhere)),
+    ).toBeNull();
   });
 });
 
@@ -264,7 +323,11 @@ describe("rate limits with Redis down", () => {
   it("still stores every rating, reports the outage once, and bounds a flood in-process", async () => {
     const { db } = handle;
     const logged: string[] = [];
-    const config = configFor("down", { LIMIT_RATING_USER: "2/1m", LIMIT_FAILOPEN_RATING: "4/1m" }, `http://127.0.0.1:${await closedPort()}`);
+    const config = configFor(
+      "down",
+      { LIMIT_RATING_USER: "2/1m", LIMIT_FAILOPEN_RATING: "4/1m" },
+      `http://127.0.0.1:${await closedPort()}`,
+    );
     const call = client(createLimits(config, { log: (message) => logged.push(message) }));
     const rater = await makeUser(db);
     const author = await makeUser(db);
@@ -273,7 +336,8 @@ describe("rate limits with Redis down", () => {
     await roomInWindow(60_000);
     const stored = await countRatings(db);
     // Past the normal 2/min: an outage fails open, up to the fail-open rate.
-    for (const postId of posts.slice(0, 4)) expect((await call("rating.submit", { postId, score: 3 }, { userId: rater, ip })).status).toBe(200);
+    for (const postId of posts.slice(0, 4))
+      expect((await call("rating.submit", { postId, score: 3 }, { userId: rater, ip })).status).toBe(200);
     expect(await countRatings(db)).toBe(stored + 4);
     const before = await snapshot(db);
     const refused = await call("rating.submit", { postId: posts[4], score: 3 }, { userId: rater, ip });
@@ -290,7 +354,14 @@ describe("rate limits with Redis down", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     try {
       const logged: string[] = [];
-      const config = { ...configFor("down", { LIMIT_RATING_USER: "2/1m" }, `http://127.0.0.1:${(silent.address() as AddressInfo).port}`), redisTimeoutMs: 200 };
+      const config = {
+        ...configFor(
+          "down",
+          { LIMIT_RATING_USER: "2/1m" },
+          `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        ),
+        redisTimeoutMs: 200,
+      };
       const call = client(createLimits(config, { log: (message) => logged.push(message) }));
       const rater = await makeUser(db);
       const postId = await makePost(db, await makeUser(db));

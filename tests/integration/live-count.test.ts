@@ -14,7 +14,10 @@ describe("live rating count of a post rated faster than it is folded", () => {
     const author = await makeUser(db);
     const users = await makeUsers(db, EXACT_UNFOLDED_LIMIT + 300);
     const postId = await makePost(db, author);
-    await rows(db, sql`insert into ratings (post_id, user_id, score) select ${postId}, id, 3 from users where id in ${users}`);
+    await rows(
+      db,
+      sql`insert into ratings (post_id, user_id, score) select ${postId}, id, 3 from users where id in ${users}`,
+    );
     const api = callerFor(db, null);
     expect((await api.post.byId({ id: postId })).ratingCount).toBe(users.length);
 
@@ -23,7 +26,10 @@ describe("live rating count of a post rated faster than it is folded", () => {
     expect((await api.post.byId({ id: postId })).ratingCount).toBe(users.length);
 
     const more = await makeUsers(db, EXACT_UNFOLDED_LIMIT + 50);
-    await rows(db, sql`insert into ratings (post_id, user_id, score) select ${postId}, id, 4 from users where id in ${more}`);
+    await rows(
+      db,
+      sql`insert into ratings (post_id, user_id, score) select ${postId}, id, 4 from users where id in ${more}`,
+    );
     const total = users.length + more.length;
     expect((await api.post.byId({ id: postId })).ratingCount).toBe(total);
     const last = await makeUser(db);
@@ -37,12 +43,18 @@ describe("live rating count of a post rated faster than it is folded", () => {
     const author = await makeUser(db);
     const postId = await makePost(db, author);
     const users = await makeUsers(db, EXACT_UNFOLDED_LIMIT + 10);
-    await rows(db, sql`insert into ratings (post_id, user_id, score) select ${postId}, id, 1 from users where id in ${users}`);
+    await rows(
+      db,
+      sql`insert into ratings (post_id, user_id, score) select ${postId}, id, 1 from users where id in ${users}`,
+    );
     const t = 1_000_000;
     const capped = EXACT_UNFOLDED_LIMIT + 1;
     expect(await liveCount(db, postId, 0, capped, t)).toBe(users.length);
     const extra = await makeUsers(db, 5);
-    await rows(db, sql`insert into ratings (post_id, user_id, score) select ${postId}, id, 1 from users where id in ${extra}`);
+    await rows(
+      db,
+      sql`insert into ratings (post_id, user_id, score) select ${postId}, id, 1 from users where id in ${extra}`,
+    );
     expect(await liveCount(db, postId, 0, capped, t + 500)).toBe(users.length);
     expect(await liveCount(db, postId, 0, capped, t + 1500)).toBe(users.length + 5);
     // Below the cap nothing is cached: the statement's own count is used as is.

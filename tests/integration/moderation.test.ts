@@ -23,7 +23,11 @@ describe("moderation", () => {
     const postId = await makePost(db, user);
     const api = callerFor(db, user);
     const before = await snapshot(db);
-    for (const call of [() => api.admin.lockPost({ postId }), () => api.admin.unlockPost({ postId }), () => api.admin.heldPosts()]) {
+    for (const call of [
+      () => api.admin.lockPost({ postId }),
+      () => api.admin.unlockPost({ postId }),
+      () => api.admin.heldPosts(),
+    ]) {
       const error = await call().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TRPCError);
       expect(error).toMatchObject({ code: "FORBIDDEN" });
@@ -47,13 +51,20 @@ describe("moderation", () => {
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "FORBIDDEN" });
     expect((error as TRPCError).message).toMatch(/^postId: post \d+ is locked/);
-    await expect(callerFor(db, rater!).rating.submit({ postId, score: 0 })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(callerFor(db, rater!).rating.submit({ postId, score: 0 })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     expect(await snapshot(db)).toBe(before);
     expect(await callerFor(db, null).post.byId({ id: postId })).toMatchObject({ score: 4, ratingCount: 1 });
 
     await callerFor(db, admin).admin.unlockPost({ postId });
-    await expect(callerFor(db, other!).rating.submit({ postId, score: 1 })).resolves.toMatchObject({ changed: true, ratingCount: 2 });
-    await expect(callerFor(db, admin).admin.lockPost({ postId: 1_999_999_999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(callerFor(db, other!).rating.submit({ postId, score: 1 })).resolves.toMatchObject({
+      changed: true,
+      ratingCount: 2,
+    });
+    await expect(callerFor(db, admin).admin.lockPost({ postId: 1_999_999_999 })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("lists posts whose recent ratings are held as bursts, with counts and times", async () => {
@@ -64,7 +75,10 @@ describe("moderation", () => {
     const postId = await makePost(db, author, "bombed");
     for (const [i, user] of regulars.entries()) {
       await submitRating(db, { postId, userId: user, score: 4 });
-      await rows(db, sql`update ratings set updated_at = now() - make_interval(secs => ${3600 - i * 115}) where post_id = ${postId} and user_id = ${user}`);
+      await rows(
+        db,
+        sql`update ratings set updated_at = now() - make_interval(secs => ${3600 - i * 115}) where post_id = ${postId} and user_id = ${user}`,
+      );
     }
     await runFold(db, { policy: "steady", windowSeconds: 120 });
     for (const user of crowd) await submitRating(db, { postId, userId: user, score: 0 });
@@ -82,13 +96,19 @@ describe("moderation", () => {
 
   it("makes admins from ADMIN_EMAILS and from the admin command", async () => {
     const { db } = handle;
-    expect(isConfiguredAdmin("Boss@Example.test", { ADMIN_EMAILS: "boss@example.test, other@example.test" })).toBe(true);
+    expect(
+      isConfiguredAdmin("Boss@Example.test", { ADMIN_EMAILS: "boss@example.test, other@example.test" }),
+    ).toBe(true);
     expect(isConfiguredAdmin("nobody@example.test", { ADMIN_EMAILS: "boss@example.test" })).toBe(false);
     const previous = process.env.ADMIN_EMAILS;
     process.env.ADMIN_EMAILS = "first-admin@example.test";
     try {
-      expect(await registerUser(db, { email: "First-Admin@example.test", name: "First", password: "password1" })).toMatchObject({ role: "admin" });
-      expect(await registerUser(db, { email: "plain@example.test", name: "Plain", password: "password1" })).toMatchObject({ role: "user" });
+      expect(
+        await registerUser(db, { email: "First-Admin@example.test", name: "First", password: "password1" }),
+      ).toMatchObject({ role: "admin" });
+      expect(
+        await registerUser(db, { email: "plain@example.test", name: "Plain", password: "password1" }),
+      ).toMatchObject({ role: "user" });
     } finally {
       process.env.ADMIN_EMAILS = previous;
     }

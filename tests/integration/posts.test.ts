@@ -12,7 +12,10 @@ describe("post.create", () => {
     const { db } = handle;
     const author = await makeUser(db);
     const api = callerFor(db, author);
-    const created = await api.post.create({ title: "  Hello world  ", content: "Don't panic: it's only 42 words… or fewer!" });
+    const created = await api.post.create({
+      title: "  Hello world  ",
+      content: "Don't panic: it's only 42 words… or fewer!",
+    });
     expect(created).toMatchObject({
       title: "Hello world",
       ratingCount: 0,
@@ -30,7 +33,9 @@ describe("post.create", () => {
   it("is refused for anonymous users and writes nothing", async () => {
     const { db } = handle;
     const before = await snapshot(db);
-    await expect(callerFor(db, null).post.create({ title: "t", content: "c" })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(callerFor(db, null).post.create({ title: "t", content: "c" })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
     expect(await snapshot(db)).toBe(before);
   });
 
@@ -58,7 +63,10 @@ describe("post.create", () => {
   it("accepts exactly 200 and 20,000 characters", async () => {
     const { db } = handle;
     const author = await makeUser(db);
-    const created = await callerFor(db, author).post.create({ title: "t".repeat(200), content: "word ".repeat(4000) });
+    const created = await callerFor(db, author).post.create({
+      title: "t".repeat(200),
+      content: "word ".repeat(4000),
+    });
     expect(created.title).toHaveLength(200);
     expect(created.analysis.wordCount).toBe(4000);
   });
@@ -69,7 +77,11 @@ describe("post.list and post.byId", () => {
     const { db } = handle;
     const [author, rater, other] = await makeUsers(db, 3);
     const postId = await makePost(db, author!, "unrated then rated");
-    expect(await callerFor(db, null).post.byId({ id: postId })).toMatchObject({ ratingCount: 0, score: null, myRating: null });
+    expect(await callerFor(db, null).post.byId({ id: postId })).toMatchObject({
+      ratingCount: 0,
+      score: null,
+      myRating: null,
+    });
 
     await callerFor(db, rater!).rating.submit({ postId, score: 2 });
     await fold(db);
@@ -85,7 +97,9 @@ describe("post.list and post.byId", () => {
     const api = callerFor(db, null);
     await expect(api.post.byId({ id: 1_999_999_999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(api.post.byId({ id: -3 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(api.post.byId({ id: "7" as unknown as number })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(api.post.byId({ id: "7" as unknown as number })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 
   it.each([
@@ -118,21 +132,31 @@ describe("post.list and post.byId", () => {
     const b = await makePost(db, author, "zebra crossing");
     await makePost(db, author, "Unrelated");
     const api = callerFor(db, null);
-    expect((await api.post.list({ q: "ZEBRA", limit: 50 })).items.map((p) => p.id).sort()).toEqual([a, b].sort());
+    expect((await api.post.list({ q: "ZEBRA", limit: 50 })).items.map((p) => p.id).sort()).toEqual(
+      [a, b].sort(),
+    );
     expect((await api.post.list({ q: "100%", limit: 50 })).items.map((p) => p.id)).toEqual([a]);
     expect((await api.post.list({ q: "zebra_", limit: 50 })).items).toEqual([]);
   });
 });
 
 describe("pagination", () => {
-  async function collectAll(sort: "newest" | "top" | "most_rated", limit: number, beforeEachPage?: () => Promise<void>) {
+  async function collectAll(
+    sort: "newest" | "top" | "most_rated",
+    limit: number,
+    beforeEachPage?: () => Promise<void>,
+  ) {
     const { db } = handle;
     const api = callerFor(db, null);
     const seen: number[] = [];
     let cursor: string | null = null;
     for (let pages = 0; pages < 1000; pages++) {
       await beforeEachPage?.();
-      const page: { items: { id: number }[]; nextCursor: string | null } = await api.post.list({ sort, limit, cursor });
+      const page: { items: { id: number }[]; nextCursor: string | null } = await api.post.list({
+        sort,
+        limit,
+        cursor,
+      });
       seen.push(...page.items.map((p) => p.id));
       cursor = page.nextCursor;
       if (!cursor) break;
@@ -144,13 +168,18 @@ describe("pagination", () => {
     const { db } = handle;
     const author = await makeUser(db);
     for (let i = 0; i < 23; i++) await makePost(db, author, `page post ${i}`);
-    const [{ ids } = { ids: [] }] = await rows<{ ids: number[] }>(db, sql`select coalesce(array_agg(id), '{}') as ids from posts`);
+    const [{ ids } = { ids: [] }] = await rows<{ ids: number[] }>(
+      db,
+      sql`select coalesce(array_agg(id), '{}') as ids from posts`,
+    );
     const created: number[] = [];
     const seen = await collectAll("newest", 4, async () => {
       created.push(await makePost(db, author, "arrived while paging"));
     });
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.filter((id) => !created.includes(id)).sort((x, y) => x - y)).toEqual([...ids].sort((x, y) => x - y));
+    expect(seen.filter((id) => !created.includes(id)).sort((x, y) => x - y)).toEqual(
+      [...ids].sort((x, y) => x - y),
+    );
   });
 
   it("orders by score and by rating count with no duplicates or gaps, ties broken by id", async () => {
@@ -160,10 +189,14 @@ describe("pagination", () => {
     const ids: number[] = [];
     for (let i = 0; i < 9; i++) ids.push(await makePost(db, author, `ranked ${i}`));
     for (const [i, postId] of ids.entries()) {
-      for (let r = 0; r < i % 4; r++) await callerFor(db, raters[r]!).rating.submit({ postId, score: (i + r) % 6 });
+      for (let r = 0; r < i % 4; r++)
+        await callerFor(db, raters[r]!).rating.submit({ postId, score: (i + r) % 6 });
     }
     await fold(db);
-    const [{ total } = { total: 0 }] = await rows<{ total: number }>(db, sql`select count(*)::int as total from posts`);
+    const [{ total } = { total: 0 }] = await rows<{ total: number }>(
+      db,
+      sql`select count(*)::int as total from posts`,
+    );
     for (const sort of ["top", "most_rated"] as const) {
       const seen = await collectAll(sort, 2);
       expect(seen).toHaveLength(total);

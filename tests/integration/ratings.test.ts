@@ -16,7 +16,12 @@ describe("rating.submit", () => {
     const first = await api.rating.submit({ postId, score: 3 });
     expect(first).toMatchObject({ myRating: 3, ratingCount: 1, score: null, changed: true, previous: null });
     const second = await api.rating.submit({ postId, score: 5 });
-    expect(second).toMatchObject({ myRating: 5, ratingCount: 1, changed: true, previous: { score: 3, updatedAt: first.updatedAt } });
+    expect(second).toMatchObject({
+      myRating: 5,
+      ratingCount: 1,
+      changed: true,
+      previous: { score: 3, updatedAt: first.updatedAt },
+    });
     // The window the aggregates counted the old rating in: its update time, UTC-aligned to 120 s.
     const windowMs = Date.parse(second.previous!.windowStart);
     expect(windowMs % 120_000).toBe(0);
@@ -61,7 +66,8 @@ describe("rating.submit", () => {
     const raters = await makeUsers(db, 4);
     const postId = await makePost(db, author);
     const scores = [0, 5, 4, 2];
-    for (const [i, rater] of raters.entries()) await callerFor(db, rater).rating.submit({ postId, score: scores[i]! });
+    for (const [i, rater] of raters.entries())
+      await callerFor(db, rater).rating.submit({ postId, score: scores[i]! });
     await fold(db);
     await callerFor(db, raters[0]!).rating.submit({ postId, score: 3 });
     await fold(db);
@@ -75,7 +81,9 @@ describe("rating.submit", () => {
     const author = await makeUser(db);
     const raters = await makeUsers(db, 50);
     const postId = await makePost(db, author);
-    const results = await Promise.all(raters.map((rater, i) => callerFor(db, rater).rating.submit({ postId, score: i % 6 })));
+    const results = await Promise.all(
+      raters.map((rater, i) => callerFor(db, rater).rating.submit({ postId, score: i % 6 })),
+    );
     expect(results.every((r) => r.changed)).toBe(true);
     expect((await callerFor(db, null).post.byId({ id: postId })).ratingCount).toBe(50);
     await fold(db);
@@ -91,7 +99,9 @@ describe("rating.submit", () => {
     const postId = await makePost(db, author!);
     const before = await countRatings(db);
     const api = callerFor(db, rater!);
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => api.rating.submit({ postId, score: i % 6 })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => api.rating.submit({ postId, score: i % 6 })),
+    );
     expect(await countRatings(db)).toBe(before + 1);
     expect((await api.post.byId({ id: postId })).ratingCount).toBe(1);
     await fold(db);
@@ -107,7 +117,9 @@ describe("rating.submit", () => {
     const [author, rater] = await makeUsers(db, 2);
     const postId = await makePost(db, author!);
     const api = callerFor(db, rater!);
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => api.rating.submit({ postId, score: (i * 7) % 6 })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => api.rating.submit({ postId, score: (i * 7) % 6 })),
+    );
     const writes = results.filter((r) => r.changed);
     // The writes were serialized on the row: following previous → new from the one insert must
     // visit every write exactly once and end at the stored score.
@@ -116,7 +128,9 @@ describe("rating.submit", () => {
     const remaining = writes.filter((w) => w.previous !== null);
     let current = inserts[0]!;
     while (remaining.length) {
-      const index = remaining.findIndex((w) => w.previous?.score === current.myRating && w.previous.updatedAt === current.updatedAt);
+      const index = remaining.findIndex(
+        (w) => w.previous?.score === current.myRating && w.previous.updatedAt === current.updatedAt,
+      );
       expect(index).toBeGreaterThanOrEqual(0);
       current = remaining.splice(index, 1)[0]!;
     }
@@ -141,7 +155,9 @@ describe("rating.submit", () => {
       const postId = await makePost(db, author!);
       const before = await snapshot(db);
       const input = { postId, score: 3, ...(override as object) };
-      const error = await callerFor(db, rater!).rating.submit(input as { postId: number; score: number }).catch((e: unknown) => e);
+      const error = await callerFor(db, rater!)
+        .rating.submit(input as { postId: number; score: number })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TRPCError);
       expect((error as TRPCError).code).toBe(code);
       expect((error as TRPCError).message).toContain(field);
@@ -153,7 +169,9 @@ describe("rating.submit", () => {
       const author = await makeUser(db);
       const postId = await makePost(db, author);
       const before = await snapshot(db);
-      await expect(callerFor(db, null).rating.submit({ postId, score: 3 })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+      await expect(callerFor(db, null).rating.submit({ postId, score: 3 })).rejects.toMatchObject({
+        code: "UNAUTHORIZED",
+      });
       expect(await snapshot(db)).toBe(before);
     });
   });

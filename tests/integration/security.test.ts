@@ -6,7 +6,10 @@ import nextConfig, { securityHeaders } from "@/next.config.mjs";
 const jobs = vi.hoisted(() => ({ fold: vi.fn(), correction: vi.fn(), openDb: vi.fn() }));
 vi.mock("@/server/ratings/fold", () => ({ runFold: jobs.fold }));
 vi.mock("@/server/ratings/correction", () => ({ runCorrection: jobs.correction }));
-vi.mock("@/db/client", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: jobs.openDb }));
+vi.mock("@/db/client", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  getDb: jobs.openDb,
+}));
 
 const SIGNING_KEY = "signkey-prod-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -16,7 +19,13 @@ describe("security headers", () => {
     const all = rules.find((rule) => rule.source === "/:path*");
     const names = all?.headers.map((header) => header.key);
     expect(names).toEqual(
-      expect.arrayContaining(["Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy"]),
+      expect.arrayContaining([
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+      ]),
     );
   });
 
@@ -64,7 +73,9 @@ describe("/api/inngest with a signing key", () => {
 
   function sign(body: string, key: string) {
     const ts = String(Math.floor(Date.now() / 1000));
-    const mac = createHmac("sha256", key.replace(/^signkey-\w+-/, "")).update(body + ts).digest("hex");
+    const mac = createHmac("sha256", key.replace(/^signkey-\w+-/, ""))
+      .update(body + ts)
+      .digest("hex");
     return `t=${ts}&s=${mac}`;
   }
 
@@ -81,7 +92,10 @@ describe("/api/inngest with a signing key", () => {
     const url = `http://localhost/api/inngest?fnId=${encodeURIComponent(fnId)}&stepId=step`;
     return new NextRequest(url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(signature === null ? {} : { "x-inngest-signature": signature }) },
+      headers: {
+        "content-type": "application/json",
+        ...(signature === null ? {} : { "x-inngest-signature": signature }),
+      },
       body: text,
     });
   }
@@ -90,7 +104,10 @@ describe("/api/inngest with a signing key", () => {
     ["no signature", null],
     ["a garbage signature", "garbage"],
     ["a garbage MAC", `t=${Math.floor(Date.now() / 1000)}&s=${"ab".repeat(32)}`],
-    ["a signature made with another key", sign(body("steadystar-fold-ratings"), "signkey-prod-" + "9".repeat(64))],
+    [
+      "a signature made with another key",
+      sign(body("steadystar-fold-ratings"), "signkey-prod-" + "9".repeat(64)),
+    ],
     ["an old timestamp", `t=1000000000&s=${"cd".repeat(32)}`],
   ])("refuses a call with %s and runs no job", async (_name, signature) => {
     const { POST } = await route();

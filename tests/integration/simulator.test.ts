@@ -18,7 +18,7 @@ describe("npm run replay's simulator", () => {
     const posts = [await makePost(db, author), await makePost(db, author)];
     const simulator = new RatingSimulator("steady", 120);
     let x = 7;
-    const random = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const t0 = Date.parse("2026-03-01T00:00:00Z") / 1000;
     for (let window = 0; window < 40; window++) {
       const burst = window === 25 ? 40 : 0;
@@ -31,7 +31,10 @@ describe("npm run replay's simulator", () => {
         simulator.submit({ t, user: userId, post: postId, score });
         const result = await submitRating(db, { postId, userId, score });
         if (result.changed) {
-          await rows(db, sql`update ratings set updated_at = to_timestamp(${t}) where post_id = ${postId} and user_id = ${userId}`);
+          await rows(
+            db,
+            sql`update ratings set updated_at = to_timestamp(${t}) where post_id = ${postId} and user_id = ${userId}`,
+          );
         }
       }
       await runFold(db, { policy: "steady", windowSeconds: 120 });

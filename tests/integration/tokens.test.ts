@@ -29,7 +29,15 @@ describe("API tokens", () => {
     const created = await api.token.create({ name: "load test" });
     expect(created.token).toMatch(/^ss_[A-Za-z0-9_-]{43}$/);
     const listed = await api.token.list();
-    expect(listed).toEqual([{ id: created.id, name: "load test", prefix: created.token.slice(0, 10), createdAt: created.createdAt, lastUsedAt: null }]);
+    expect(listed).toEqual([
+      {
+        id: created.id,
+        name: "load test",
+        prefix: created.token.slice(0, 10),
+        createdAt: created.createdAt,
+        lastUsedAt: null,
+      },
+    ]);
     expect(JSON.stringify(listed)).not.toContain(created.token);
 
     const ok = await rate(postId, { authorization: `Bearer ${created.token}` });
@@ -48,7 +56,12 @@ describe("API tokens", () => {
     const postId = await makePost(db, user);
     const cookie = await sessionCookie(user);
     const before = await snapshot(db);
-    for (const authorization of ["Bearer ss_forged", "Bearer ", "Bearer x".repeat(50), `Bearer ss_${"A".repeat(43)}`]) {
+    for (const authorization of [
+      "Bearer ss_forged",
+      "Bearer ",
+      "Bearer x".repeat(50),
+      `Bearer ss_${"A".repeat(43)}`,
+    ]) {
       expect((await rate(postId, { authorization, cookie })).status).toBe(401);
     }
     expect(await snapshot(db)).toBe(before);
@@ -59,10 +72,16 @@ describe("API tokens", () => {
     const alice = await makeUser(db);
     const mallory = await makeUser(db);
     const token = await callerFor(db, alice).token.create({ name: "alice's" });
-    await expect(callerFor(db, mallory).token.revoke({ id: token.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(callerFor(db, mallory).token.revoke({ id: token.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await callerFor(db, alice).token.list()).toHaveLength(1);
-    await expect(callerFor(db, null).token.create({ name: "x" })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(callerFor(db, alice).token.create({ name: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(callerFor(db, null).token.create({ name: "x" })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+    await expect(callerFor(db, alice).token.create({ name: "" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
 
     for (let i = 1; i < MAX_TOKENS_PER_USER; i++) await callerFor(db, alice).token.create({ name: `t${i}` });
     const error = await callerFor(db, alice)

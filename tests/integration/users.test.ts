@@ -9,7 +9,11 @@ const handle = testDbForFile();
 describe("user.register and credentials", () => {
   it("registers with an argon2id hash and signs in with the same email in any case", async () => {
     const { db } = handle;
-    const user = await callerFor(db, null).user.register({ email: "Ada@Example.test", name: "Ada", password: "correct horse" });
+    const user = await callerFor(db, null).user.register({
+      email: "Ada@Example.test",
+      name: "Ada",
+      password: "correct horse",
+    });
     expect(user).toMatchObject({ email: "ada@example.test", name: "Ada", role: "user" });
     expect(await verifyCredentials(db, "ADA@example.test", "correct horse")).toMatchObject({ id: user.id });
     expect(await verifyCredentials(db, "ada@example.test", "wrong horse")).toBeNull();
@@ -18,7 +22,11 @@ describe("user.register and credentials", () => {
 
   it("refuses a duplicate email with CONFLICT and writes nothing", async () => {
     const { db } = handle;
-    await callerFor(db, null).user.register({ email: "dup@example.test", name: "One", password: "password1" });
+    await callerFor(db, null).user.register({
+      email: "dup@example.test",
+      name: "One",
+      password: "password1",
+    });
     const before = await snapshot(db);
     const error = await callerFor(db, null)
       .user.register({ email: "DUP@example.test", name: "Two", password: "password2" })

@@ -26,7 +26,10 @@ export async function recomputedWindows(db: Db, windowSeconds = 120): Promise<Wi
 }
 
 export async function storedScores(db: Db): Promise<Record<number, { score: number | null; count: number }>> {
-  const found = await rows<{ id: number; score: number | null; rating_count: number }>(db, sql`select id, score, rating_count from posts`);
+  const found = await rows<{ id: number; score: number | null; rating_count: number }>(
+    db,
+    sql`select id, score, rating_count from posts`,
+  );
   return Object.fromEntries(found.map((r) => [r.id, { score: r.score, count: r.rating_count }]));
 }
 

@@ -27,7 +27,12 @@ export async function makeUser(db: Db): Promise<number> {
   return id;
 }
 
-export async function makePost(db: Db, authorId: number, title = "A post", content = "Some words to read here."): Promise<number> {
+export async function makePost(
+  db: Db,
+  authorId: number,
+  title = "A post",
+  content = "Some words to read here.",
+): Promise<number> {
   return (await createPost(db, { authorId, title, content })).id;
 }
 

@@ -4,12 +4,16 @@ import { openFromEnv } from "@/db/client";
 import { runFold } from "@/server/ratings/fold";
 
 const handle = await openFromEnv();
-await runFold(handle.db, { policy: "steady", windowSeconds: 120 }, {
-  batchSize: 10,
-  afterBatchStatement: async (batch) => {
-    console.log(`batch ${batch.folded}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+await runFold(
+  handle.db,
+  { policy: "steady", windowSeconds: 120 },
+  {
+    batchSize: 10,
+    afterBatchStatement: async (batch) => {
+      console.log(`batch ${batch.folded}`);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    },
   },
-});
+);
 console.log("finished");
 await handle.close();

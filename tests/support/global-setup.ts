@@ -9,7 +9,9 @@ export default async function setup() {
   try {
     await client`select 1`;
   } catch (error) {
-    throw new Error(`TEST_DATABASE_URL (${url}) is unreachable: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `TEST_DATABASE_URL (${url}) is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     await client.end();
   }

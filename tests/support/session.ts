@@ -3,6 +3,9 @@ import { authSecret } from "@/server/env";
 
 /** The cookie next-auth sets after a credentials sign-in: the same signed, encrypted JWT. */
 export async function sessionCookie(userId: number | string, secret = authSecret()): Promise<string> {
-  const token = await encode({ token: { sub: String(userId), name: "Tester", email: "tester@example.test" }, secret });
+  const token = await encode({
+    token: { sub: String(userId), name: "Tester", email: "tester@example.test" },
+    secret,
+  });
   return `next-auth.session-token=${token}`;
 }

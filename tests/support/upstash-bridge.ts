@@ -36,7 +36,12 @@ function isCommand(value: unknown): value is unknown[] {
 // JSON gives numbers and nulls too; Redis takes every argument as a string.
 function commandArgs(command: unknown[]): [string, string[]] {
   const [name, ...args] = command;
-  return [String(name), args.map((arg) => (arg === null || arg === undefined ? "" : typeof arg === "string" ? arg : JSON.stringify(arg)))];
+  return [
+    String(name),
+    args.map((arg) =>
+      arg === null || arg === undefined ? "" : typeof arg === "string" ? arg : JSON.stringify(arg),
+    ),
+  ];
 }
 
 function errorText(error: unknown): string {
@@ -59,7 +64,12 @@ function send(res: ServerResponse, status: number, body: unknown) {
  * fails the tests that need it instead of skipping them.
  */
 export async function startUpstashBridge(redisUrl: string, token = "test-token"): Promise<UpstashBridge> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     await redis.ping();
@@ -84,7 +94,9 @@ export async function startUpstashBridge(redisUrl: string, token = "test-token")
       queue.call(name, ...args);
     }
     const results = (await queue.exec()) ?? [];
-    return results.map(([error, reply]) => (error ? { error: errorText(error) } : { result: encode(reply as Reply, base64) }));
+    return results.map(([error, reply]) =>
+      error ? { error: errorText(error) } : { result: encode(reply as Reply, base64) },
+    );
   }
 
   let requests = 0;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { createLimits, LIMIT_VARIABLES, limitsConfigFromEnv, MemoryWindow, parseRate, retryMessage } from "@/server/limits";
+import {
+  createLimits,
+  LIMIT_VARIABLES,
+  limitsConfigFromEnv,
+  MemoryWindow,
+  parseRate,
+  retryMessage,
+} from "@/server/limits";
 
 describe("parseRate", () => {
   it.each([
@@ -16,9 +23,14 @@ describe("parseRate", () => {
     expect(parseRate("LIMIT_X", "OFF")).toBeNull();
   });
 
-  it.each(["", "30", "30/10", "30/10d", "0/10s", "30/0s", "-1/10s", "1.5/10s", "thirty/10s", "30/10ms"])("refuses %j, naming the variable", (text) => {
-    expect(() => parseRate("LIMIT_RATING_USER", text)).toThrow(/^LIMIT_RATING_USER=".*" is not a rate: write N\/<number><s\|m\|h>/);
-  });
+  it.each(["", "30", "30/10", "30/10d", "0/10s", "30/0s", "-1/10s", "1.5/10s", "thirty/10s", "30/10ms"])(
+    "refuses %j, naming the variable",
+    (text) => {
+      expect(() => parseRate("LIMIT_RATING_USER", text)).toThrow(
+        /^LIMIT_RATING_USER=".*" is not a rate: write N\/<number><s\|m\|h>/,
+      );
+    },
+  );
 });
 
 describe("limitsConfigFromEnv", () => {
@@ -40,18 +52,33 @@ describe("limitsConfigFromEnv", () => {
   });
 
   it("takes every rule from its variable", () => {
-    const config = limitsConfigFromEnv({ LIMIT_RATING_IP: "off", LIMIT_SIGNIN_EMAIL: "3/1h", LIMIT_FAILOPEN_RATING: "7/1s" });
+    const config = limitsConfigFromEnv({
+      LIMIT_RATING_IP: "off",
+      LIMIT_SIGNIN_EMAIL: "3/1h",
+      LIMIT_FAILOPEN_RATING: "7/1s",
+    });
     expect(config.rules["rating.ip"]).toBeNull();
     expect(config.rules["signin.email"]).toEqual({ max: 3, windowMs: 3_600_000 });
     expect(config.fallback["rating.user"]).toEqual({ max: 7, windowMs: 1_000 });
   });
 
   it("fails with a clear message on a bad value or half the Upstash pair", () => {
-    expect(() => limitsConfigFromEnv({ LIMIT_POST_IP: "lots" })).toThrow('LIMIT_POST_IP="lots" is not a rate');
+    expect(() => limitsConfigFromEnv({ LIMIT_POST_IP: "lots" })).toThrow(
+      'LIMIT_POST_IP="lots" is not a rate',
+    );
     expect(() => limitsConfigFromEnv({ LIMIT_FAILOPEN_RATING: "1/1y" })).toThrow("LIMIT_FAILOPEN_RATING");
-    expect(() => limitsConfigFromEnv({ UPSTASH_REDIS_REST_URL: "https://example.upstash.io" })).toThrow(/Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN/);
-    expect(() => limitsConfigFromEnv({ UPSTASH_REDIS_REST_URL: "redis://x", UPSTASH_REDIS_REST_TOKEN: "t" })).toThrow(/not an http\(s\) URL/);
-    expect(limitsConfigFromEnv({ UPSTASH_REDIS_REST_URL: "https://example.upstash.io", UPSTASH_REDIS_REST_TOKEN: "t" }).redis).toEqual({
+    expect(() => limitsConfigFromEnv({ UPSTASH_REDIS_REST_URL: "https://example.upstash.io" })).toThrow(
+      /Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN/,
+    );
+    expect(() =>
+      limitsConfigFromEnv({ UPSTASH_REDIS_REST_URL: "redis://x", UPSTASH_REDIS_REST_TOKEN: "t" }),
+    ).toThrow(/not an http\(s\) URL/);
+    expect(
+      limitsConfigFromEnv({
+        UPSTASH_REDIS_REST_URL: "https://example.upstash.io",
+        UPSTASH_REDIS_REST_TOKEN: "t",
+      }).redis,
+    ).toEqual({
       url: "https://example.upstash.io",
       token: "t",
     });
@@ -99,7 +126,11 @@ describe("createLimits in-process", () => {
     });
     expect(await limits.check("post", { user: 8, ip: "1.2.3.4" })).toEqual({ ok: true });
     now += 7_000;
-    expect(await limits.check("post", { user: 7 })).toMatchObject({ ok: false, retryAfterSeconds: 1, message: "Too many new posts: try again in 1 second" });
+    expect(await limits.check("post", { user: 7 })).toMatchObject({
+      ok: false,
+      retryAfterSeconds: 1,
+      message: "Too many new posts: try again in 1 second",
+    });
   });
 
   it("skips a rule whose key the caller does not have", async () => {

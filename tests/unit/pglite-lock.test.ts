@@ -28,7 +28,9 @@ describe("one process per PGlite directory", () => {
     const dir = freshDir();
     // The parent of this test process is alive and is not us.
     writeFileSync(path.join(dir, "steadystar.lock"), String(process.ppid));
-    expect(() => claimPgliteDir(dir)).toThrow(new RegExp(`open in another process \\(pid ${process.ppid}\\)`));
+    expect(() => claimPgliteDir(dir)).toThrow(
+      new RegExp(`open in another process \\(pid ${process.ppid}\\)`),
+    );
   });
 
   it("takes over a lock left by a process that died", () => {

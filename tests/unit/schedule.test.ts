@@ -23,7 +23,10 @@ describe("job schedule", () => {
 
   it("validates the engine settings", () => {
     expect(engineConfig({})).toEqual({ windowSeconds: 120, policy: "steady" });
-    expect(engineConfig({ RATING_WINDOW_SECONDS: "300", SCORE_POLICY: "windowed" })).toEqual({ windowSeconds: 300, policy: "windowed" });
+    expect(engineConfig({ RATING_WINDOW_SECONDS: "300", SCORE_POLICY: "windowed" })).toEqual({
+      windowSeconds: 300,
+      policy: "windowed",
+    });
     expect(() => engineConfig({ RATING_WINDOW_SECONDS: "7" })).toThrow(/RATING_WINDOW_SECONDS/);
     expect(() => engineConfig({ RATING_WINDOW_SECONDS: "70" })).toThrow(/divides a day/);
     expect(() => engineConfig({ SCORE_POLICY: "median" })).toThrow(/SCORE_POLICY/);

@@ -16,8 +16,13 @@ function scoreAfter(policy: PolicyName, windows: RatingWindow[]) {
   return summarize(replay(initialState(policy), windows, W).at(-1) ?? initialState(policy));
 }
 
-
-function organic(random: () => number, windows: number, perWindow: number, quality: number, from = 0): RatingWindow[] {
+function organic(
+  random: () => number,
+  windows: number,
+  perWindow: number,
+  quality: number,
+  from = 0,
+): RatingWindow[] {
   const out: RatingWindow[] = [];
   for (let i = 0; i < windows; i++) {
     const scores: number[] = [];
@@ -32,7 +37,12 @@ function organic(random: () => number, windows: number, perWindow: number, quali
 }
 
 describe("reference histories", () => {
-  const windows: RatingWindow[] = [[4, 3, 2, 5], [4, 3, 1], [0, 1, 0, 0, 0, 1, 1, 1, 0, 1], [2, 3]].map((scores, i) => ({
+  const windows: RatingWindow[] = [
+    [4, 3, 2, 5],
+    [4, 3, 1],
+    [0, 1, 0, 0, 0, 1, 1, 1, 0, 1],
+    [2, 3],
+  ].map((scores, i) => ({
     start: i * W,
     counts: histogramOf(scores),
   }));
@@ -51,7 +61,8 @@ describe("reference histories", () => {
   });
 
   it("every policy shows no score before any rating", () => {
-    for (const policy of ["steady", "windowed", "mean"] as const) expect(summarize(initialState(policy)).score).toBeNull();
+    for (const policy of ["steady", "windowed", "mean"] as const)
+      expect(summarize(initialState(policy)).score).toBeNull();
   });
 
   it("steady: a few ratings are shrunk toward the prior mean of 3", () => {
@@ -73,7 +84,10 @@ describe("steady policy", () => {
   it("holds a burst of 300 zeros aside and says so, while the mean drops", () => {
     const random = mulberry32(2);
     const history = organic(random, 720, 2, 4);
-    const bomb = Array.from({ length: 5 }, (_, i) => ({ start: (720 + i) * W, counts: histogramOf(Array(60).fill(0)) }));
+    const bomb = Array.from({ length: 5 }, (_, i) => ({
+      start: (720 + i) * W,
+      counts: histogramOf(Array(60).fill(0)),
+    }));
     const after = organic(random, 30, 2, 4, 725);
     const before = scoreAfter("steady", history).score ?? 0;
     const steady = scoreAfter("steady", [...history, ...bomb, ...after]);
@@ -100,7 +114,10 @@ describe("steady policy", () => {
     const random = mulberry32(4);
     const history = [
       ...organic(random, 300, 3, 3.5),
-      ...Array.from({ length: 4 }, (_, i) => ({ start: (300 + i) * W, counts: histogramOf(Array(80).fill(5)) })),
+      ...Array.from({ length: 4 }, (_, i) => ({
+        start: (300 + i) * W,
+        counts: histogramOf(Array(80).fill(5)),
+      })),
       ...organic(random, 300, 3, 3.5, 304),
     ];
     const whole = replay(initialState("steady"), history, W);

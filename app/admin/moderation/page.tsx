@@ -22,7 +22,10 @@ export default async function ModerationPage() {
   return (
     <section>
       <h1>Moderation</h1>
-      <p className="hint">Posts whose recent ratings are held back as bursts, most held first. Locking a post refuses new ratings; its score stays visible.</p>
+      <p className="hint">
+        Posts whose recent ratings are held back as bursts, most held first. Locking a post refuses new
+        ratings; its score stays visible.
+      </p>
       <ModerationTable />
     </section>
   );

@@ -17,7 +17,10 @@ function inEmbeddedMode(handler: Handler): Handler {
   return (req, context) => {
     if (jobMode() === "embedded") {
       return Promise.resolve(
-        Response.json({ error: "Inngest is not configured: the jobs run in this process (embedded mode)." }, { status: 404 }),
+        Response.json(
+          { error: "Inngest is not configured: the jobs run in this process (embedded mode)." },
+          { status: 404 },
+        ),
       );
     }
     return handler(req, context);

@@ -11,8 +11,8 @@ export default async function TokensPage() {
     <section className="narrow wide">
       <h1>API tokens</h1>
       <p className="hint">
-        Scripts send a token as <code>Authorization: Bearer ss_…</code> to <code>/api/trpc</code> and act as you. A token is shown
-        once; only its hash is stored.
+        Scripts send a token as <code>Authorization: Bearer ss_…</code> to <code>/api/trpc</code> and act as
+        you. A token is shown once; only its hash is stored.
       </p>
       <TokenManager />
     </section>

@@ -9,7 +9,8 @@ export const postRouter = router({
     try {
       return await listPosts(ctx.db, { ...input, viewerId: ctx.userId });
     } catch (error) {
-      if (error instanceof InvalidCursorError) throw new TRPCError({ code: "BAD_REQUEST", message: `cursor: ${error.message}` });
+      if (error instanceof InvalidCursorError)
+        throw new TRPCError({ code: "BAD_REQUEST", message: `cursor: ${error.message}` });
       throw error;
     }
   }),
@@ -22,7 +23,8 @@ export const postRouter = router({
 
   /** Ratings per window and the score after each, for the chart of the post page. */
   history: publicProcedure.input(postHistoryInput).query(async ({ ctx, input }) => {
-    if (!(await postExists(ctx.db, input.id))) throw new TRPCError({ code: "NOT_FOUND", message: `id: post ${input.id} does not exist` });
+    if (!(await postExists(ctx.db, input.id)))
+      throw new TRPCError({ code: "NOT_FOUND", message: `id: post ${input.id} does not exist` });
     return getPostHistory(ctx.db, input.id, input.hours);
   }),
 

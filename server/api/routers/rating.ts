@@ -11,8 +11,10 @@ export const ratingRouter = router({
       try {
         return await submitRating(ctx.db, { ...input, userId: ctx.userId });
       } catch (error) {
-        if (error instanceof PostNotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: `postId: ${error.message}` });
-        if (error instanceof PostLockedError) throw new TRPCError({ code: "FORBIDDEN", message: `postId: ${error.message}` });
+        if (error instanceof PostNotFoundError)
+          throw new TRPCError({ code: "NOT_FOUND", message: `postId: ${error.message}` });
+        if (error instanceof PostLockedError)
+          throw new TRPCError({ code: "FORBIDDEN", message: `postId: ${error.message}` });
         throw error;
       }
     }),

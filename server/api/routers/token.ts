@@ -9,7 +9,8 @@ export const tokenRouter = router({
     try {
       return await createToken(ctx.db, ctx.userId, input.name);
     } catch (error) {
-      if (error instanceof TooManyTokensError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
+      if (error instanceof TooManyTokensError)
+        throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
       throw error;
     }
   }),

@@ -11,7 +11,8 @@ export const userRouter = router({
       try {
         return await registerUser(ctx.db, input);
       } catch (error) {
-        if (error instanceof EmailTakenError) throw new TRPCError({ code: "CONFLICT", message: error.message });
+        if (error instanceof EmailTakenError)
+          throw new TRPCError({ code: "CONFLICT", message: error.message });
         throw error;
       }
     }),

@@ -1,6 +1,12 @@
 import { add, emptyHistogram, starSum, total, type Histogram } from "./histogram";
 import { meanPolicy } from "./mean";
-import { POLICY_NAMES, type PolicyName, type RatingWindow, type ScoringPolicy, type Steadiness } from "./policy";
+import {
+  POLICY_NAMES,
+  type PolicyName,
+  type RatingWindow,
+  type ScoringPolicy,
+  type Steadiness,
+} from "./policy";
 import { createSteadyPolicy } from "./steady";
 import { windowedPolicy } from "./windowed";
 
@@ -55,7 +61,11 @@ export function step(state: EngineState, window: RatingWindow, windowSeconds: nu
  * Replays windows (in time order) from a state: the one code path behind the fold, the nightly
  * correction and `npm run replay`, so all three agree bit for bit. Returns the state after each window.
  */
-export function replay(from: EngineState, windows: readonly RatingWindow[], windowSeconds: number): EngineState[] {
+export function replay(
+  from: EngineState,
+  windows: readonly RatingWindow[],
+  windowSeconds: number,
+): EngineState[] {
   const states: EngineState[] = [];
   let state = from;
   for (const window of windows) {

@@ -127,7 +127,8 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
       const h = window.counts;
       const n = total(h);
       if (n === 0) return state;
-      const gap = state.last === null ? 1 : Math.max(1, Math.round((window.start - state.last) / windowSeconds));
+      const gap =
+        state.last === null ? 1 : Math.max(1, Math.round((window.start - state.last) / windowSeconds));
       const alpha = Math.min(1, windowSeconds / p.baselineSeconds);
 
       // Normal volume λ: the bias-corrected moving average, with the empty windows of the gap counted as zeros.
@@ -148,8 +149,12 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
       // window passes the cap almost whole) and none counts as calm, so the campaign's own
       // ratings can never "confirm" what it has had held. Too little history: nothing to protect.
       const recentExpected = lambda * (p.recentSeconds / windowSeconds);
-      const campaign = isBurstVolume(total(recent), p.campaignVolume * recentExpected, p) && isShifted(recent, displayed, sigma, p);
-      const burst = acceptedTotal >= p.priorWeight && ((isBurstVolume(n, lambda, p) && isShifted(h, displayed, sigma, p)) || campaign);
+      const campaign =
+        isBurstVolume(total(recent), p.campaignVolume * recentExpected, p) &&
+        isShifted(recent, displayed, sigma, p);
+      const burst =
+        acceptedTotal >= p.priorWeight &&
+        ((isBurstVolume(n, lambda, p) && isShifted(h, displayed, sigma, p)) || campaign);
 
       let accepted: Histogram;
       let held: Histogram = state.held;
@@ -185,7 +190,14 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         // score toward the held mean, and a test against the moving score would stall half-way.
         // Calm must also have lasted: a lull inside a campaign is short, its ratings are the campaign's.
         const quiet = lastHeldAt !== null && window.start - lastHeldAt >= p.quietSeconds;
-        if (quiet && heldTotal > 0 && heldMean !== null && calmMean !== null && heldAnchor !== null && total(calm) >= p.minCalmForRelease) {
+        if (
+          quiet &&
+          heldTotal > 0 &&
+          heldMean !== null &&
+          calmMean !== null &&
+          heldAnchor !== null &&
+          total(calm) >= p.minCalmForRelease
+        ) {
           const towardHeld = heldMean - heldAnchor;
           const calmShift = calmMean - heldAnchor;
           const confirms =
@@ -196,7 +208,10 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
             const release = Math.min(heldTotal, p.releasePerConfirming * n);
             const moved = scale(held, release / heldTotal);
             accepted = add(accepted, moved);
-            held = release === heldTotal ? emptyHistogram() : (held.map((w, s) => w - (moved[s] ?? 0)) as Histogram);
+            held =
+              release === heldTotal
+                ? emptyHistogram()
+                : (held.map((w, s) => w - (moved[s] ?? 0)) as Histogram);
           }
         }
         if (total(held) === 0) {
@@ -222,14 +237,22 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
       };
     },
 
-    score: (state) => (total(state.accepted) + total(state.held) === 0 ? null : (bayesian(state.accepted, p) ?? p.priorMean)),
+    score: (state) =>
+      total(state.accepted) + total(state.held) === 0 ? null : (bayesian(state.accepted, p) ?? p.priorMean),
     scoreAllIncluded: (state) => bayesian(add(state.accepted, state.held), p),
 
     steadiness(state): Steadiness | null {
       const heldCount = total(state.held);
       const heldMean = mean(state.held);
-      if (heldCount < 0.5 || heldMean === null || state.heldSince === null || state.lastHeldAt === null) return null;
-      return { heldCount, heldMean, heldSince: state.heldSince, lastHeldAt: state.lastHeldAt, peakVolumeRatio: state.peakVolumeRatio };
+      if (heldCount < 0.5 || heldMean === null || state.heldSince === null || state.lastHeldAt === null)
+        return null;
+      return {
+        heldCount,
+        heldMean,
+        heldSince: state.heldSince,
+        lastHeldAt: state.lastHeldAt,
+        peakVolumeRatio: state.peakVolumeRatio,
+      };
     },
   };
 }
