@@ -4,6 +4,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import type { Session } from "next-auth";
 import { SessionProvider } from "next-auth/react";
 import { useEffect, useState, type ReactNode } from "react";
+import { MAX_BATCH_CALLS } from "@/server/api/batch";
 import type { AppRouter } from "@/server/api/root";
 import { makeQueryClient } from "./query-client";
 import { TRPCProvider } from "./trpc";
@@ -25,7 +26,7 @@ function trpcUrl(): string {
 export function Providers({ children, session }: { children: ReactNode; session: Session | null }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: trpcUrl() })] }),
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: trpcUrl(), maxItems: MAX_BATCH_CALLS })] }),
   );
   // Marks the document once React has taken over the server-rendered HTML: browser tests wait for
   // it before typing, since input typed before hydration can be lost.

@@ -5,6 +5,8 @@ import type { Db } from "@/db/client";
 import { authSecret } from "@/server/env";
 import { clientIpFromHeaders, defaultLimits, type Limits } from "@/server/limits";
 import { verifyToken } from "@/server/users/tokens";
+import { refuseLargeBatch } from "./batch";
+import { databaseOutageError } from "./outage";
 import { appRouter } from "./root";
 import type { Context } from "./trpc";
 
@@ -88,6 +90,9 @@ async function boundedBody(req: NextRequest): Promise<NextRequest | Response> {
 export function createTrpcHandler(openDb: () => Promise<Db>, options: { limits?: () => Limits } = {}) {
   const limitsFor = options.limits ?? defaultLimits;
   return async (unbounded: NextRequest): Promise<Response> => {
+    // The proxy refuses these first; checked here too so the handler holds on its own (tests, other mounts).
+    const tooLarge = refuseLargeBatch(unbounded.nextUrl.pathname);
+    if (tooLarge) return tooLarge;
     const req = await boundedBody(unbounded);
     if (req instanceof Response) return req;
     return fetchRequestHandler({
@@ -95,15 +100,22 @@ export function createTrpcHandler(openDb: () => Promise<Db>, options: { limits?:
       req,
       router: appRouter,
       async createContext({ resHeaders }): Promise<Context> {
-        const db = await openDb();
-        return {
-          db,
-          userId: await userIdFromRequest(req, db),
-          ip: clientIp(req),
-          resHeaders,
-          limits: limitsFor(),
-        };
+        try {
+          const db = await openDb();
+          return {
+            db,
+            userId: await userIdFromRequest(req, db),
+            ip: clientIp(req),
+            resHeaders,
+            limits: limitsFor(),
+          };
+        } catch (error) {
+          throw databaseOutageError(error, resHeaders) ?? error;
+        }
       },
+      // Answers are per user and can carry secrets (token.create returns one): never stored by a
+      // browser or a shared cache.
+      responseMeta: () => ({ headers: { "Cache-Control": "no-store" } }),
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR")
           console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
