@@ -4,12 +4,14 @@ export async function register() {
   const { jobMode } = await import("./server/jobs/schedule");
   const { engineConfig } = await import("./server/ratings/config");
   engineConfig(); // fail fast on a bad RATING_WINDOW_SECONDS or SCORE_POLICY
+  const { authSecret, isProduction } = await import("./server/env");
+  if (isProduction()) authSecret(); // without NEXTAUTH_SECRET every page would answer 500
   const { limitsConfigFromEnv } = await import("./server/limits");
   limitsConfigFromEnv(); // fail fast on a bad LIMIT_* value or half the Upstash pair
   if (jobMode() === "inngest") return;
   if (process.env.STEADYSTAR_SCHEDULER === "off") return;
-  const { getDb } = await import("./db/client");
+  const { getJobsDb } = await import("./db/client");
   const { startEmbeddedScheduler } = await import("./server/jobs/scheduler");
-  startEmbeddedScheduler(getDb);
+  startEmbeddedScheduler(getJobsDb);
   console.log("[jobs] embedded mode: folding ratings every minute, nightly correction at 03:00 UTC");
 }

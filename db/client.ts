@@ -37,18 +37,29 @@ export function isoTimestamp(column: SQL, precision: keyof typeof ISO_FORMATS = 
 
 export type DbHandle = { db: Db; driver: "postgres" | "pglite"; close: () => Promise<void> };
 
-export async function openPostgres(
-  url: string,
-  options: { max?: number; prepare?: boolean } = {},
-): Promise<DbHandle> {
+export type PostgresOptions = {
+  max?: number;
+  prepare?: boolean;
+  /** How long opening a connection may take before the query fails (postgres.js waits 30 s). */
+  connectTimeoutMs?: number;
+  /** Server-side limit on each statement; 0 or unset sends none (the server's own setting holds). */
+  statementTimeoutMs?: number;
+};
+
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
+  const statementTimeout = options.statementTimeoutMs ?? 0;
   // Off by default so the client works behind any transaction pooler (PgBouncer before 1.21).
   // On a direct connection, or a pooler that keeps prepared statements, DATABASE_PREPARE=1 saves
   // the planning of every statement (about a millisecond for the post list).
   const client = postgres(url, {
     prepare: options.prepare ?? false,
     max: options.max ?? 10,
+    connect_timeout: (options.connectTimeoutMs ?? 30_000) / 1000,
+    // A startup parameter, so it costs no round trip; a pooler that refuses unknown startup
+    // parameters needs it off here and set on the role instead (ALTER ROLE … SET statement_timeout).
+    connection: statementTimeout > 0 ? { statement_timeout: statementTimeout } : {},
     onnotice: () => {},
   });
   const db = drizzle(client, { schema }) as unknown as Db;
@@ -132,14 +143,41 @@ export function pgliteDir(): string {
   );
 }
 
+/** A whole number from the environment, at least `min`; anything else throws, naming the variable. */
+export function intFromEnv(name: string, fallback: number, min = 0): number {
+  const text = process.env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min)
+    throw new Error(`${name}="${text}" is not a whole number of at least ${min}`);
+  return value;
+}
+
+/**
+ * Who the connections are for. Requests get a bounded statement time, so no single query holds a
+ * connection for long. Background work (the engine's jobs in the server, CLI scripts) gets a small
+ * pool of its own, so request traffic cannot starve the fold, and no statement limit, since a
+ * large fold, correction or seed is legitimate.
+ */
+export type DbRole = "requests" | "background";
+
+function postgresOptionsFromEnv(role: DbRole): PostgresOptions {
+  const connectTimeoutMs = intFromEnv("DATABASE_CONNECT_TIMEOUT_MS", 5_000, 1);
+  const prepare = process.env.DATABASE_PREPARE === "1";
+  if (role === "background")
+    return { max: intFromEnv("DATABASE_JOBS_POOL_SIZE", 2, 1), prepare, connectTimeoutMs };
+  return {
+    max: intFromEnv("DATABASE_POOL_SIZE", 10, 1),
+    prepare,
+    connectTimeoutMs,
+    statementTimeoutMs: intFromEnv("DATABASE_STATEMENT_TIMEOUT_MS", 5_000),
+  };
+}
+
 /** Chooses the driver from the environment: DATABASE_URL → postgres.js, otherwise embedded PGlite. */
-export async function openFromEnv(): Promise<DbHandle> {
+export async function openFromEnv(role: DbRole = "background"): Promise<DbHandle> {
   const url = process.env.DATABASE_URL;
-  if (url)
-    return openPostgres(url, {
-      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-      prepare: process.env.DATABASE_PREPARE === "1",
-    });
+  if (url) return openPostgres(url, postgresOptionsFromEnv(role));
   if (process.env.VERCEL) {
     throw new Error(
       "DATABASE_URL is not set. The embedded PGlite database cannot run on Vercel: set DATABASE_URL to a Postgres (for example Neon) connection string.",
@@ -148,18 +186,31 @@ export async function openFromEnv(): Promise<DbHandle> {
   return openPglite(pgliteDir());
 }
 
-// One handle per process: two PGlite instances on one directory silently lose writes, and
-// Next.js dev re-evaluates modules, so the handle lives on globalThis rather than in module scope.
-const globalForDb = globalThis as unknown as { steadystarDb?: Promise<DbHandle> };
+// One handle per process and role: two PGlite instances on one directory silently lose writes,
+// and Next.js dev re-evaluates modules, so the handles live on globalThis rather than in module scope.
+const globalForDb = globalThis as unknown as { steadystarDb?: Partial<Record<DbRole, Promise<DbHandle>>> };
 
-export function getDbHandle(): Promise<DbHandle> {
-  globalForDb.steadystarDb ??= openFromEnv().catch((error: unknown) => {
-    globalForDb.steadystarDb = undefined;
+function processHandle(role: DbRole): Promise<DbHandle> {
+  const handles = (globalForDb.steadystarDb ??= {});
+  handles[role] ??= openFromEnv(role).catch((error: unknown) => {
+    handles[role] = undefined;
     throw error;
   });
-  return globalForDb.steadystarDb;
+  return handles[role];
+}
+
+export function getDbHandle(): Promise<DbHandle> {
+  return processHandle("requests");
 }
 
 export async function getDb(): Promise<Db> {
   return (await getDbHandle()).db;
+}
+
+/**
+ * The engine jobs' own connections on Postgres. PGlite is one connection in this process whatever
+ * is asked of it, so there the jobs share the requests' handle.
+ */
+export async function getJobsDb(): Promise<Db> {
+  return (await processHandle(process.env.DATABASE_URL ? "background" : "requests")).db;
 }

@@ -20,3 +20,16 @@ export function authSecret(): string {
   }
   return DEV_AUTH_SECRET;
 }
+
+/**
+ * What keeps this process from serving, from its configuration alone (null when nothing): a
+ * production server without NEXTAUTH_SECRET answers 500 on every page, so it must not look healthy.
+ */
+export function configurationProblem(): string | null {
+  try {
+    authSecret();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}

@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
 import type { LimitedAction, Limits } from "@/server/limits";
 import { getRole } from "@/server/users/accounts";
+import { databaseOutageError } from "./outage";
 
 export type Context = {
   db: Db;
@@ -62,7 +63,16 @@ const nameTheField = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(nameTheField);
+const databaseOutage = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const outage = databaseOutageError(result.error.cause, ctx.resHeaders);
+    if (outage) throw outage;
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(databaseOutage).use(nameTheField);
 
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to do this" });

@@ -1,12 +1,12 @@
 import { serve } from "inngest/next";
 import type { NextRequest } from "next/server";
-import { getDb } from "@/db/client";
+import { getJobsDb } from "@/db/client";
 import { createJobFunctions, inngest } from "@/server/jobs/functions";
 import { jobMode } from "@/server/jobs/schedule";
 
 export const dynamic = "force-dynamic";
 
-const { fold, correct } = createJobFunctions(getDb);
+const { fold, correct } = createJobFunctions(getJobsDb);
 
 // Inngest calls this endpoint to run the crons; with a signing key it verifies every request.
 const inngestHandler = serve({ client: inngest, functions: [fold, correct] });
