@@ -144,8 +144,13 @@ export function pgliteDir(): string {
 }
 
 /** A whole number from the environment, at least `min`; anything else throws, naming the variable. */
-export function intFromEnv(name: string, fallback: number, min = 0): number {
-  const text = process.env[name]?.trim();
+export function intFromEnv(
+  name: string,
+  fallback: number,
+  min = 0,
+  env: Record<string, string | undefined> = process.env,
+): number {
+  const text = env[name]?.trim();
   if (!text) return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min)

@@ -4,6 +4,8 @@
 import { createHash } from "node:crypto";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
+import { intFromEnv } from "@/db/client";
+import { CircuitBreaker } from "./circuit-breaker";
 
 export type Rate = { max: number; windowMs: number };
 
@@ -46,7 +48,15 @@ export type LimitsConfig = {
   prefix: string;
   /** A Redis check slower than this counts as failed and falls back to the in-process limiter. */
   redisTimeoutMs: number;
+  /** After a Redis failure, how long every check stays in-process before Redis is tried again. */
+  redisBreakMs: number;
 };
+
+/** The Redis path's own settings: how long a check may wait, and how long an outage is sat out. */
+export const REDIS_VARIABLES = {
+  timeoutMs: { env: "LIMIT_REDIS_TIMEOUT_MS", default: 250 },
+  breakSeconds: { env: "LIMIT_REDIS_BREAK_SECONDS", default: 30 },
+} as const;
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
 
@@ -88,6 +98,7 @@ export function limitsConfigFromEnv(env: Record<string, string | undefined> = pr
       "Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN for Redis-backed rate limits, or neither for in-process limits",
     );
   }
+  const { timeoutMs, breakSeconds } = REDIS_VARIABLES;
   if (url && !/^https?:\/\/\S+$/.test(url))
     throw new Error(`UPSTASH_REDIS_REST_URL="${url}" is not an http(s) URL`);
   return {
@@ -95,7 +106,8 @@ export function limitsConfigFromEnv(env: Record<string, string | undefined> = pr
     fallback,
     redis: url && token ? { url, token } : null,
     prefix: "steadystar:limit",
-    redisTimeoutMs: 1_000,
+    redisTimeoutMs: intFromEnv(timeoutMs.env, timeoutMs.default, 1, env),
+    redisBreakMs: intFromEnv(breakSeconds.env, breakSeconds.default, 1, env) * 1000,
   };
 }
 
@@ -148,12 +160,10 @@ export type Limits = {
 };
 
 export type LimitsOptions = {
-  /** Where a Redis failure is reported (at most once a minute). */
+  /** Where a Redis outage is reported (once when it starts, once when it ends). */
   log?: (message: string) => void;
   now?: () => number;
 };
-
-const REDIS_LOG_INTERVAL_MS = 60_000;
 
 function keyValue(kind: KeyKind, keys: LimitKeys): string | null {
   const value = keys[kind];
@@ -199,30 +209,32 @@ export function createLimits(config: LimitsConfig, options: LimitsOptions = {}):
     }
   }
 
-  let lastLogged = Number.NEGATIVE_INFINITY;
-  let unlogged = 0;
+  // A slow or failed Redis would otherwise cost every limited call the whole timeout.
+  const breaker = new CircuitBreaker(config.redisBreakMs, now);
   function reportRedisFailure(reason: string) {
-    const at = now();
-    if (at - lastLogged < REDIS_LOG_INTERVAL_MS) {
-      unlogged += 1;
-      return;
-    }
-    const skipped = unlogged ? ` (${unlogged} more failures since the last report)` : "";
-    log(`[limits] Redis rate limiter failed, using in-process limits for now: ${reason}${skipped}`);
-    lastLogged = at;
-    unlogged = 0;
+    if (!breaker.failed()) return;
+    log(
+      `[limits] Redis rate limiter failed, using in-process limits for now (Redis is retried every ${config.redisBreakMs / 1000} s): ${reason}`,
+    );
   }
 
   async function checkRule(name: RuleName, key: string): Promise<Outcome> {
     const ratelimit = remote.get(name);
     if (!ratelimit) return memory.get(name)?.limit(key) ?? { success: true, reset: 0 };
-    try {
-      const result = await ratelimit.limit(key);
-      // On its timeout the library answers "success"; that is an outage, not a verdict.
-      if (result.reason !== "timeout") return result;
-      reportRedisFailure(`no answer within ${config.redisTimeoutMs} ms`);
-    } catch (error) {
-      reportRedisFailure(error instanceof Error ? error.message : String(error));
+    if (breaker.allow()) {
+      try {
+        const result = await ratelimit.limit(key);
+        // On its timeout the library answers "success"; that is an outage, not a verdict.
+        if (result.reason !== "timeout") {
+          const outageMs = breaker.succeeded();
+          if (outageMs !== null)
+            log(`[limits] Redis rate limiter is back after ${Math.round(outageMs / 1000)} s`);
+          return result;
+        }
+        reportRedisFailure(`no answer within ${config.redisTimeoutMs} ms`);
+      } catch (error) {
+        reportRedisFailure(error instanceof Error ? error.message : String(error));
+      }
     }
     return fallback.get(name)?.limit(key) ?? { success: true, reset: 0 };
   }
