@@ -69,6 +69,8 @@ export const posts = pgTable(
     index("posts_newest_idx").on(t.createdAt, t.id),
     index("posts_top_idx").on(sql`coalesce(${t.score}, -1)`, t.id),
     index("posts_most_rated_idx").on(t.ratingCount, t.id),
+    // Title search (server/posts/search.ts): the same expression as the queries, so they use it.
+    index("posts_title_search_idx").using("gin", sql`to_tsvector('simple', ${t.title})`),
   ],
 );
 
