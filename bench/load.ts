@@ -14,6 +14,7 @@ import { openPostgres } from "@/db/client";
 import { runCorrection } from "@/server/ratings/correction";
 import { runFold } from "@/server/ratings/fold";
 import { replaceSection } from "./report";
+import { fillPosts, noMatchQuery, SEARCH_POSTS } from "./search-scale";
 
 const { values: opts } = parseArgs({
   options: {
@@ -165,6 +166,12 @@ async function prepareData(timings: { label: string; seconds: number }[]): Promi
         { id: number }[]
       >`select id from posts where id <> ${hotPostId} and id <> ${singlePostId} order by id`
     ).map((r) => r.id);
+    // After the ids above are taken, so the other scenarios keep their posts.
+    timings.push(
+      await timed(`add posts up to ${SEARCH_POSTS.toLocaleString("en")} for title search`, () =>
+        fillPosts(sql, SEARCH_POSTS),
+      ),
+    );
     const prepared = { hotPostId, singlePostId, postIds, tokens };
     mkdirSync(".data", { recursive: true });
     writeFileSync(TOKENS_FILE, JSON.stringify(prepared));
@@ -385,6 +392,20 @@ function scenarios(data: Prepared, sessionCookies: string[]): Scenario[] {
       what: "a post with one rating",
       port: NEXT_PORT,
       build: () => [byId(data.singlePostId)],
+    },
+    {
+      name: "post.list title search, no match, 1M posts",
+      what: "`steady qx…zv`, a different search each request (bench/search-scale.ts)",
+      port: NEXT_PORT,
+      build: () => [
+        {
+          method: "GET",
+          setupRequest: (req) => ({
+            ...req,
+            path: `/api/trpc/post.list?input=${encodeURIComponent(JSON.stringify({ limit: 20, q: noMatchQuery(next++) }))}`,
+          }),
+        },
+      ],
     },
     {
       name: "90/10 read/write mix",

@@ -175,7 +175,7 @@ function postgresOptionsFromEnv(role: DbRole): PostgresOptions {
     max: intFromEnv("DATABASE_POOL_SIZE", 10, 1),
     prepare,
     connectTimeoutMs,
-    statementTimeoutMs: intFromEnv("DATABASE_STATEMENT_TIMEOUT_MS", 5_000),
+    statementTimeoutMs: intFromEnv("DATABASE_QUERY_TIMEOUT_MS", 5_000),
   };
 }
 
