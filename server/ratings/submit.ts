@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
 import { engineConfig } from "./config";
+import { windowStartIso } from "./scoring/windows";
 import { EXACT_UNFOLDED_LIMIT, liveCount, unfoldedCountCapped } from "./live-count";
 
 export type RatingResult = {
@@ -31,12 +32,6 @@ export class PostLockedError extends Error {
   constructor(postId: number) {
     super(`post ${postId} is locked by a moderator and does not accept ratings right now`);
   }
-}
-
-/** The UTC-aligned start of the rating window holding an ISO timestamp (as the fold's date_bin). */
-function windowStartOf(iso: string): string {
-  const w = engineConfig().windowSeconds;
-  return new Date(Math.floor(Date.parse(iso) / 1000 / w) * w * 1000).toISOString();
 }
 
 type SubmitRow = {
@@ -110,7 +105,7 @@ export async function submitRating(
         ? {
             score: row.previous_score,
             updatedAt: row.previous_updated_at,
-            windowStart: windowStartOf(row.previous_updated_at),
+            windowStart: windowStartIso(row.previous_updated_at, engineConfig().windowSeconds),
           }
         : null,
   };
