@@ -127,7 +127,7 @@ async function correctChunk(db: Db, config: EngineConfig, from: number, to: numb
       tx,
       sql`with truth as (
             select post_id, ${windowOf(sql`updated_at`, config.windowSeconds)} as ws, ${histogramColumns("score")}
-            from ratings where post_id >= ${from} and post_id < ${to} group by 1, 2
+            from ratings where post_id >= ${from} and post_id < ${to} and score is not null group by 1, 2
           ),
           stored as (select post_id, window_start as ws, c0, c1, c2, c3, c4, c5 from rating_windows where post_id >= ${from} and post_id < ${to}),
           diff as (
@@ -159,6 +159,13 @@ async function correctChunk(db: Db, config: EngineConfig, from: number, to: numb
           )
           select (select count(*)::int from upserted) + (select count(*)::int from deleted) as repaired,
                  (select count(*)::int from remarked) as remarked`,
+    );
+
+    // Cleared ratings are now counted nowhere: delete them, as the fold does.
+    await rows(
+      tx,
+      sql`delete from ratings where post_id >= ${from} and post_id < ${to} and score is null
+            and folded_score is null and folded_at = updated_at`,
     );
 
     // 3. Re-score every post in the range from scratch on the repaired windows.

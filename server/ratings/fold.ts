@@ -18,14 +18,21 @@ export type FoldOptions = {
 /**
  * Moves up to `batchSize` changed ratings into rating_windows, in one transaction: −1 at the
  * (window, star) each row was last folded into, +1 at its current one, the row marked folded to
- * exactly the values read, and the post's count and sum moved by the same deltas. A crash at any
- * point commits all of it or none of it, so nothing is counted twice or lost.
+ * exactly the values read, and the post's count and sum moved by the same deltas. A cleared rating
+ * (score null) gets only its −1, is marked folded as "counted nowhere", and is then deleted. A crash
+ * at any point commits all of it or none of it, so nothing is counted twice or lost.
  */
 export async function foldBatch(db: Db, config: EngineConfig, options: FoldOptions = {}): Promise<FoldBatch> {
   const batchSize = options.batchSize ?? 10_000;
   return db.transaction(async (tx) => {
     await lockEngine(tx);
-    const [result] = await rows<{ folded: number; windows: number; posts: number; emptied: string | null }>(
+    const [result] = await rows<{
+      folded: number;
+      windows: number;
+      posts: number;
+      emptied: string | null;
+      cleared: string | null;
+    }>(
       tx,
       sql`with batch as (
             select post_id, user_id, score, updated_at, folded_score, folded_at
@@ -38,6 +45,7 @@ export async function foldBatch(db: Db, config: EngineConfig, options: FoldOptio
             from batch where folded_score is not null
             union all
             select post_id, ${windowOf(sql`updated_at`, config.windowSeconds)}, score::int, 1 from batch
+            where score is not null
           ),
           sums as (
             select post_id, ws,
@@ -76,7 +84,9 @@ export async function foldBatch(db: Db, config: EngineConfig, options: FoldOptio
                  (select count(*)::int from windows) as windows,
                  (select count(*)::int from touched) as posts,
                  (select json_agg(json_build_object('p', post_id, 'w', extract(epoch from ws)::bigint))::text
-                    from changed where removes) as emptied`,
+                    from changed where removes) as emptied,
+                 (select json_agg(json_build_object('p', post_id, 'u', user_id))::text
+                    from batch where score is null) as cleared`,
     );
     const batch = { folded: result?.folded ?? 0, windows: result?.windows ?? 0, posts: result?.posts ?? 0 };
     if (result?.emptied) {
@@ -87,6 +97,17 @@ export async function foldBatch(db: Db, config: EngineConfig, options: FoldOptio
             using jsonb_to_recordset(${result.emptied}::jsonb) as x(p int, w bigint)
             where w.post_id = x.p and w.window_start = to_timestamp(x.w)
               and w.c0 = 0 and w.c1 = 0 and w.c2 = 0 and w.c3 = 0 and w.c4 = 0 and w.c5 = 0`,
+      );
+    }
+    if (result?.cleared) {
+      // The cleared ratings are now counted nowhere. The re-check of score and folded_at skips a row
+      // re-rated since the batch read it: that row stays, pending as a new rating.
+      await rows(
+        tx,
+        sql`delete from ratings r
+            using jsonb_to_recordset(${result.cleared}::jsonb) as x(p int, u int)
+            where r.post_id = x.p and r.user_id = x.u
+              and r.score is null and r.folded_score is null and r.folded_at = r.updated_at`,
       );
     }
     await options.afterBatchStatement?.(batch);

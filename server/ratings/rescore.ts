@@ -106,7 +106,8 @@ export async function saveScores(tx: Db, scored: readonly ScoredPost[]): Promise
     await rows(
       tx,
       sql`update posts p set score = x.score, score_state = x.state, rating_count = x.n, rating_sum = x.sum,
-                             held_count = x.held, rescore_from = null
+                             held_count = x.held, rescore_from = null,
+                             score_moved_at = case when p.score is distinct from x.score then now() else p.score_moved_at end
           from jsonb_to_recordset(${JSON.stringify(postRows)}::jsonb) as x(p int, score float8, state text, n int, sum bigint, held float8)
           where p.id = x.p`,
     );

@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
+import type { EngineConfig } from "@/server/ratings/config";
+import { runFold } from "@/server/ratings/fold";
 
 export type WindowTable = Record<string, number[]>;
 
@@ -20,7 +22,7 @@ export async function recomputedWindows(db: Db, windowSeconds = 120): Promise<Wi
                extract(epoch from date_bin(make_interval(secs => ${windowSeconds}), updated_at, timestamptz 'epoch'))::float8 as start,
                array[count(*) filter (where score = 0), count(*) filter (where score = 1), count(*) filter (where score = 2),
                      count(*) filter (where score = 3), count(*) filter (where score = 4), count(*) filter (where score = 5)]::int[] as c
-        from ratings group by 1, 2`,
+        from ratings where score is not null group by 1, 2`,
   );
   return Object.fromEntries(found.map((r) => [`${r.post_id}@${r.start}`, r.c]));
 }
@@ -39,4 +41,29 @@ export async function pendingCount(db: Db): Promise<number> {
     sql`select count(*)::int as n from ratings where folded_at is distinct from updated_at or folded_score is distinct from score`,
   );
   return row?.n ?? 0;
+}
+
+class SimulatedCrash extends Error {}
+
+/**
+ * One random step of a property test: a fold that dies part-way (its batch's transaction rolls
+ * back whole), a complete fold in random batch sizes, or no fold.
+ */
+export async function maybeFold(db: Db, config: EngineConfig, random: () => number, maxBatch: number) {
+  const action = random();
+  if (action < 0.35) {
+    let batches = 0;
+    const crashAfter = 1 + Math.floor(random() * 3);
+    await runFold(db, config, {
+      batchSize: 1 + Math.floor(random() * (maxBatch - 5)),
+      afterBatchStatement: () => {
+        batches += 1;
+        if (batches === crashAfter) throw new SimulatedCrash();
+      },
+    }).catch((error: unknown) => {
+      if (!(error instanceof SimulatedCrash)) throw error;
+    });
+  } else if (action < 0.7) {
+    await runFold(db, config, { batchSize: 1 + Math.floor(random() * maxBatch) });
+  }
 }
