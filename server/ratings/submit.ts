@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
 import { engineConfig } from "./config";
+import { windowStartIso } from "./scoring/windows";
 import { liveCount, unfoldedCountCapped } from "./live-count";
 
 export type RatingResult = {
@@ -38,12 +39,6 @@ export class PostLockedError extends Error {
 export function ratablePost(postId: number): SQL {
   return sql`select id, locked_at, rating_count, score from posts
              where id = ${postId} and deleted_at is null and hidden_at is null`;
-}
-
-/** The UTC-aligned start of the rating window holding an ISO timestamp (as the fold's date_bin). */
-function windowStartOf(iso: string): string {
-  const w = engineConfig().windowSeconds;
-  return new Date(Math.floor(Date.parse(iso) / 1000 / w) * w * 1000).toISOString();
 }
 
 type SubmitRow = {
@@ -120,6 +115,6 @@ export async function submitRating(
 /** What a write replaced: the old score, when it was written, and the window it was counted in. */
 export function replaced(score: number | null, updatedAt: string | null): RatingResult["previous"] {
   return score !== null && updatedAt !== null
-    ? { score, updatedAt, windowStart: windowStartOf(updatedAt) }
+    ? { score, updatedAt, windowStart: windowStartIso(updatedAt, engineConfig().windowSeconds) }
     : null;
 }

@@ -150,7 +150,7 @@ describe("fold and correction", () => {
     expect(stored?.n).toBeGreaterThanOrEqual(2);
   });
 
-  it("a fold batch only moves rows it locked, and an empty run does nothing", async () => {
+  it("a fold batch with nothing pending moves nothing", async () => {
     const { db } = handle;
     await runFold(db, steady);
     expect(await foldBatch(db, steady)).toEqual({ folded: 0, windows: 0, posts: 0 });
