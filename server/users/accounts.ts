@@ -59,10 +59,18 @@ export async function registerUser(
 // telling an attacker which emails have accounts.
 let dummyHash: Promise<string> | undefined;
 
-export async function verifyCredentials(db: Db, email: string, password: string): Promise<PublicUser | null> {
-  const [user] = await rows<PublicUser & { password_hash: string }>(
+/** A signed-in account: its public fields and the session version its new session is issued under. */
+export type SignedInUser = PublicUser & { sessionVersion: number };
+
+export async function verifyCredentials(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<SignedInUser | null> {
+  const [user] = await rows<PublicUser & { password_hash: string; session_version: number }>(
     db,
-    sql`select id, email, name, role, password_hash from users where email = ${normalizeEmail(email)}`,
+    sql`select id, email, name, role, password_hash, session_version from users
+        where email = ${normalizeEmail(email)}`,
   );
   if (!user) {
     dummyHash ??= hashPassword("not a real password");
@@ -75,7 +83,13 @@ export async function verifyCredentials(db: Db, email: string, password: string)
     await rows(db, sql`update users set role = 'admin' where id = ${user.id}`);
     user.role = "admin";
   }
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    sessionVersion: Number(user.session_version),
+  };
 }
 
 /**
