@@ -1,12 +1,12 @@
 // `npm run bench:search`: the no-match title search at a million posts, measured through the app's
 // own query (listPosts) on the machine's Postgres, with the former ILIKE query timed on the same
 // data for comparison. Drops and recreates the `steadystar_bench_search` database.
-import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { openPostgres } from "@/db/client";
 import { listPosts } from "@/server/posts/queries";
+import { benchDatabaseUrl, freshBenchDatabase } from "./bench-db";
 import { replaceSection } from "./report";
 import { fillPosts, noMatchQuery, SEARCH_POSTS } from "./search-scale";
 
@@ -18,12 +18,7 @@ const { values: opts } = parseArgs({
     "skip-seed": { type: "boolean", default: false },
   },
 });
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const DB_URL = (() => {
-  const url = new URL(ADMIN_URL);
-  url.pathname = "/steadystar_bench_search";
-  return url.toString();
-})();
+const DB_NAME = "steadystar_bench_search";
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -31,16 +26,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function main() {
   const posts = Number(opts.posts);
-  if (!opts["skip-seed"]) {
-    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe("drop database if exists steadystar_bench_search with (force)");
-    await admin.unsafe("create database steadystar_bench_search");
-    await admin.end();
-    execFileSync("npm", ["run", "-s", "db:migrate"], {
-      stdio: "inherit",
-      env: { ...process.env, DATABASE_URL: DB_URL },
-    });
-  }
+  const DB_URL = opts["skip-seed"] ? benchDatabaseUrl(DB_NAME) : await freshBenchDatabase(DB_NAME);
   const sql = postgres(DB_URL, { max: 1, onnotice: () => {} });
   const handle = await openPostgres(DB_URL, { max: Number(opts.concurrency) });
   try {
