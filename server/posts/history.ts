@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
-import { engineConfig } from "@/server/ratings/config";
+import type { EngineConfig } from "@/server/ratings/config";
 import { checkpointState, parseState } from "@/server/ratings/rescore";
 import { initialState, replay, summarize } from "@/server/ratings/scoring/engine";
 import { mean, total, type Histogram } from "@/server/ratings/scoring/histogram";
@@ -20,8 +20,12 @@ type Row = { start: number; c: Histogram; state: string | null };
  * A post's windows over the last `hours`, oldest first, with the score after each: replayed from
  * the last checkpoint state before the range, with the same code the fold uses.
  */
-export async function getPostHistory(db: Db, postId: number, hours: number): Promise<HistoryPoint[]> {
-  const config = engineConfig();
+export async function getPostHistory(
+  db: Db,
+  postId: number,
+  hours: number,
+  config: EngineConfig,
+): Promise<HistoryPoint[]> {
   const found = await rows<Row>(
     db,
     sql`with since as (select now() - make_interval(hours => ${hours}) as t),

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
-import { engineConfig } from "./config";
+import { DomainError } from "@/server/errors";
+import { serverConfig } from "@/server/env";
 import { EXACT_UNFOLDED_LIMIT, liveCount, unfoldedCountCapped } from "./live-count";
 
 export type RatingResult = {
@@ -21,21 +22,23 @@ export type RatingResult = {
   previous: { score: number; updatedAt: string; windowStart: string } | null;
 };
 
-export class PostNotFoundError extends Error {
+export class PostNotFoundError extends DomainError {
   constructor(postId: number) {
-    super(`post ${postId} does not exist`);
+    super("NOT_FOUND", `post ${postId} does not exist`, { field: "postId" });
   }
 }
 
-export class PostLockedError extends Error {
+export class PostLockedError extends DomainError {
   constructor(postId: number) {
-    super(`post ${postId} is locked by a moderator and does not accept ratings right now`);
+    super("LOCKED", `post ${postId} is locked by a moderator and does not accept ratings right now`, {
+      field: "postId",
+    });
   }
 }
 
 /** The UTC-aligned start of the rating window holding an ISO timestamp (as the fold's date_bin). */
 function windowStartOf(iso: string): string {
-  const w = engineConfig().windowSeconds;
+  const w = serverConfig().engine.windowSeconds;
   return new Date(Math.floor(Date.parse(iso) / 1000 / w) * w * 1000).toISOString();
 }
 
