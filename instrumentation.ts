@@ -1,17 +1,14 @@
 // Runs once when a Next.js server process starts.
 export async function register() {
+  // Set by Next.js itself, not by the deployment: the Edge runtime has no process to schedule in.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { jobMode } = await import("./server/jobs/schedule");
-  const { engineConfig } = await import("./server/ratings/config");
-  engineConfig(); // fail fast on a bad RATING_WINDOW_SECONDS or SCORE_POLICY
-  const { authSecret, isProduction } = await import("./server/env");
-  if (isProduction()) authSecret(); // without NEXTAUTH_SECRET every page would answer 500
-  const { limitsConfigFromEnv } = await import("./server/limits");
-  limitsConfigFromEnv(); // fail fast on a bad LIMIT_* value or half the Upstash pair
-  if (jobMode() === "inngest") return;
-  if (process.env.STEADYSTAR_SCHEDULER === "off") return;
-  const { getJobsDb } = await import("./db/client");
+  const { authSecret, serverConfig } = await import("./server/env");
+  // Parses and validates every variable now, so a bad value stops the server with its name.
+  const config = serverConfig();
+  if (config.production) authSecret(config); // without NEXTAUTH_SECRET every page would answer 500
+  if (!config.jobs.embeddedScheduler) return;
+  const { getJobsDb } = await import("./server/runtime");
   const { startEmbeddedScheduler } = await import("./server/jobs/scheduler");
-  startEmbeddedScheduler(getJobsDb);
+  startEmbeddedScheduler(getJobsDb, config.engine);
   console.log("[jobs] embedded mode: folding ratings every minute, nightly correction at 03:00 UTC");
 }

@@ -7,8 +7,10 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
-import { openFromEnv, rows } from "@/db/client";
+import { openDatabase, rows } from "@/db/client";
 import { createCaller } from "@/server/api/root";
+import { serverConfig } from "@/server/env";
+import { UNLIMITED } from "@/server/limits";
 import { startEmbeddedScheduler } from "@/server/jobs/scheduler";
 import { freshBenchDatabase } from "./bench-db";
 import { replaceSection } from "./report";
@@ -28,8 +30,9 @@ const PERIOD_SECONDS = 60;
 async function main() {
   const DB_URL = await freshBenchDatabase("steadystar_bench_fold");
   process.env.DATABASE_URL = DB_URL;
-  const requests = await openFromEnv("requests");
-  const jobs = await openFromEnv("background");
+  const config = serverConfig();
+  const requests = await openDatabase(config.database, "requests");
+  const jobs = await openDatabase(config.database, "background");
   const users = Number(opts.users);
   await rows(
     jobs.db,
@@ -46,6 +49,7 @@ async function main() {
   const folds: string[] = [];
   const stop = startEmbeddedScheduler(
     async () => (shared ? requests.db : jobs.db),
+    config.engine,
     (message) => {
       folds.push(`${new Date().toISOString().slice(11, 19)} ${message}`);
       console.log(message);
@@ -57,7 +61,13 @@ async function main() {
   const worker = async (w: number) => {
     for (let i = 0; Date.now() < until; i++) {
       const userId = 1 + ((w * 7919 + i * 104729) % users);
-      const api = createCaller({ db: requests.db, userId });
+      const api = createCaller({
+        db: requests.db,
+        userId,
+        ip: "unknown",
+        resHeaders: null,
+        limits: UNLIMITED,
+      });
       try {
         if (i % 10 === 9)
           await api.rating.submit({ postId: 1 + ((w * 31 + i) % Number(opts.posts)), score: i % 6 });

@@ -1,3 +1,4 @@
+import "server-only";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sql, type SQL } from "drizzle-orm";
@@ -136,26 +137,28 @@ export async function openPglite(dir?: string): Promise<DbHandle> {
   }
 }
 
-export function pgliteDir(): string {
-  // Ignored by Turbopack's file tracing: the data directory is never part of a deployment.
-  return path.resolve(
-    /*turbopackIgnore: true*/ process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"),
-  );
-}
+/** How to reach the database; server/env.ts builds it from the environment. */
+export type DatabaseOptions = {
+  /** Postgres connection string; null: embedded PGlite. */
+  url: string | null;
+  poolSize: number;
+  /** Prepared statements: off behind a transaction pooler that cannot keep them. */
+  prepare: boolean;
+  /** PGlite data directory (default .data/pglite under the working directory). */
+  pgliteDir: string | null;
+  /** A serverless platform (Vercel), where the embedded database cannot run. */
+  serverless: boolean;
+  /** How long opening a Postgres connection may take. */
+  connectTimeoutMs: number;
+  /** statement_timeout of request connections; 0: none sent. */
+  queryTimeoutMs: number;
+  /** Connections of background work (engine jobs, scripts), apart from the requests' pool. */
+  jobsPoolSize: number;
+};
 
-/** A whole number from the environment, at least `min`; anything else throws, naming the variable. */
-export function intFromEnv(
-  name: string,
-  fallback: number,
-  min = 0,
-  env: Record<string, string | undefined> = process.env,
-): number {
-  const text = env[name]?.trim();
-  if (!text) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min)
-    throw new Error(`${name}="${text}" is not a whole number of at least ${min}`);
-  return value;
+export function pgliteDir(dir: string | null): string {
+  // Ignored by Turbopack's file tracing: the data directory is never part of a deployment.
+  return path.resolve(/*turbopackIgnore: true*/ dir ?? path.join(process.cwd(), ".data", "pglite"));
 }
 
 /**
@@ -166,56 +169,21 @@ export function intFromEnv(
  */
 export type DbRole = "requests" | "background";
 
-function postgresOptionsFromEnv(role: DbRole): PostgresOptions {
-  const connectTimeoutMs = intFromEnv("DATABASE_CONNECT_TIMEOUT_MS", 5_000, 1);
-  const prepare = process.env.DATABASE_PREPARE === "1";
-  if (role === "background")
-    return { max: intFromEnv("DATABASE_JOBS_POOL_SIZE", 2, 1), prepare, connectTimeoutMs };
-  return {
-    max: intFromEnv("DATABASE_POOL_SIZE", 10, 1),
-    prepare,
-    connectTimeoutMs,
-    statementTimeoutMs: intFromEnv("DATABASE_QUERY_TIMEOUT_MS", 5_000),
-  };
-}
-
-/** Chooses the driver from the environment: DATABASE_URL → postgres.js, otherwise embedded PGlite. */
-export async function openFromEnv(role: DbRole = "background"): Promise<DbHandle> {
-  const url = process.env.DATABASE_URL;
-  if (url) return openPostgres(url, postgresOptionsFromEnv(role));
-  if (process.env.VERCEL) {
+/** Chooses the driver: a Postgres URL → postgres.js, otherwise embedded PGlite. */
+export async function openDatabase(options: DatabaseOptions, role: DbRole = "background"): Promise<DbHandle> {
+  if (options.url) {
+    const shared = { prepare: options.prepare, connectTimeoutMs: options.connectTimeoutMs };
+    return openPostgres(
+      options.url,
+      role === "requests"
+        ? { ...shared, max: options.poolSize, statementTimeoutMs: options.queryTimeoutMs }
+        : { ...shared, max: options.jobsPoolSize },
+    );
+  }
+  if (options.serverless) {
     throw new Error(
       "DATABASE_URL is not set. The embedded PGlite database cannot run on Vercel: set DATABASE_URL to a Postgres (for example Neon) connection string.",
     );
   }
-  return openPglite(pgliteDir());
-}
-
-// One handle per process and role: two PGlite instances on one directory silently lose writes,
-// and Next.js dev re-evaluates modules, so the handles live on globalThis rather than in module scope.
-const globalForDb = globalThis as unknown as { steadystarDb?: Partial<Record<DbRole, Promise<DbHandle>>> };
-
-function processHandle(role: DbRole): Promise<DbHandle> {
-  const handles = (globalForDb.steadystarDb ??= {});
-  handles[role] ??= openFromEnv(role).catch((error: unknown) => {
-    handles[role] = undefined;
-    throw error;
-  });
-  return handles[role];
-}
-
-export function getDbHandle(): Promise<DbHandle> {
-  return processHandle("requests");
-}
-
-export async function getDb(): Promise<Db> {
-  return (await getDbHandle()).db;
-}
-
-/**
- * The engine jobs' own connections on Postgres. PGlite is one connection in this process whatever
- * is asked of it, so there the jobs share the requests' handle.
- */
-export async function getJobsDb(): Promise<Db> {
-  return (await processHandle(process.env.DATABASE_URL ? "background" : "requests")).db;
+  return openPglite(pgliteDir(options.pgliteDir));
 }

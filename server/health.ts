@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rows, type DbHandle } from "@/db/client";
-import { configurationProblem } from "@/server/env";
+import { configurationProblem, type ServerConfig } from "@/server/env";
 
 /** The health check answers within a second whatever the database does (frozen, stopped, slow). */
 export const HEALTH_DATABASE_TIMEOUT_MS = 800;
@@ -14,9 +14,10 @@ export type Health = { status: 200 | 503; body: { ok: boolean; database?: string
  */
 export async function checkHealth(
   openDb: () => Promise<DbHandle>,
-  timeoutMs = HEALTH_DATABASE_TIMEOUT_MS,
+  options: { timeoutMs?: number; config?: ServerConfig } = {},
 ): Promise<Health> {
-  const problem = configurationProblem();
+  const timeoutMs = options.timeoutMs ?? HEALTH_DATABASE_TIMEOUT_MS;
+  const problem = configurationProblem(options.config);
   if (problem) return { status: 503, body: { ok: false, error: problem } };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -1,10 +1,10 @@
 // Rate limits: one sliding window of N requests per W per key, checked before anything is written.
 // With UPSTASH_REDIS_REST_URL + UPSTASH_REDIS_REST_TOKEN the counters live in Redis (through
 // @upstash/ratelimit) so they hold across serverless instances; without them, in this process.
+import "server-only";
 import { createHash } from "node:crypto";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
-import { intFromEnv } from "@/db/client";
 import { CircuitBreaker } from "./circuit-breaker";
 
 export type Rate = { max: number; windowMs: number };
@@ -53,6 +53,15 @@ export type LimitsConfig = {
 };
 
 /** The Redis path's own settings: how long a check may wait, and how long an outage is sat out. */
+/** A whole number of at least 1 from `env`, or the default; anything else throws, naming the variable. */
+function wholeNumber(env: Record<string, string | undefined>, variable: { env: string; default: number }) {
+  const text = env[variable.env]?.trim();
+  if (!text) return variable.default;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1)
+    throw new Error(`${variable.env}="${text}" is not a whole number of at least 1`);
+  return Number(text);
+}
+
 export const REDIS_VARIABLES = {
   timeoutMs: { env: "LIMIT_REDIS_TIMEOUT_MS", default: 250 },
   breakSeconds: { env: "LIMIT_REDIS_BREAK_SECONDS", default: 30 },
@@ -82,7 +91,7 @@ export function parseRate(name: string, value: string): Rate | null {
 }
 
 /** Every LIMIT_* variable and the Upstash pair, validated: a bad value throws a message naming it. */
-export function limitsConfigFromEnv(env: Record<string, string | undefined> = process.env): LimitsConfig {
+export function limitsConfigFromEnv(env: Record<string, string | undefined>): LimitsConfig {
   const read = (variable: { env: string; default: string }) =>
     parseRate(variable.env, env[variable.env] ?? variable.default);
   const names = Object.keys(LIMIT_VARIABLES) as RuleName[];
@@ -98,7 +107,6 @@ export function limitsConfigFromEnv(env: Record<string, string | undefined> = pr
       "Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN for Redis-backed rate limits, or neither for in-process limits",
     );
   }
-  const { timeoutMs, breakSeconds } = REDIS_VARIABLES;
   if (url && !/^https?:\/\/\S+$/.test(url))
     throw new Error(`UPSTASH_REDIS_REST_URL="${url}" is not an http(s) URL`);
   return {
@@ -106,8 +114,8 @@ export function limitsConfigFromEnv(env: Record<string, string | undefined> = pr
     fallback,
     redis: url && token ? { url, token } : null,
     prefix: "steadystar:limit",
-    redisTimeoutMs: intFromEnv(timeoutMs.env, timeoutMs.default, 1, env),
-    redisBreakMs: intFromEnv(breakSeconds.env, breakSeconds.default, 1, env) * 1000,
+    redisTimeoutMs: wholeNumber(env, REDIS_VARIABLES.timeoutMs),
+    redisBreakMs: wholeNumber(env, REDIS_VARIABLES.breakSeconds) * 1000,
   };
 }
 
@@ -176,6 +184,15 @@ function keyValue(kind: KeyKind, keys: LimitKeys): string | null {
 
 export function retryMessage(action: LimitedAction, seconds: number): string {
   return `Too many ${ACTIONS[action].noun}: try again in ${seconds} second${seconds === 1 ? "" : "s"}`;
+}
+
+/**
+ * Whether a text is exactly one of retryMessage's, for a page that shows a message it received in
+ * its URL (next-auth's `?error=`): only this app's own refusal is shown as given.
+ */
+export function isRetryMessage(action: LimitedAction, text: string): boolean {
+  const seconds = /(\d+) seconds?$/.exec(text)?.[1];
+  return seconds !== undefined && text === retryMessage(action, Number(seconds));
 }
 
 export function createLimits(config: LimitsConfig, options: LimitsOptions = {}): Limits {
@@ -257,13 +274,12 @@ export function createLimits(config: LimitsConfig, options: LimitsOptions = {}):
   };
 }
 
-let processLimits: Limits | undefined;
-
-/** The process's limits from the environment, built once (counters must outlive a request). */
-export function defaultLimits(): Limits {
-  processLimits ??= createLimits(limitsConfigFromEnv());
-  return processLimits;
-}
+/**
+ * No limits at all, for in-process callers that must not be limited (command-line scripts, the
+ * seed, tests of other features). A request context always names its limits, so a new entry point
+ * cannot drop them by leaving them out.
+ */
+export const UNLIMITED: Limits = { check: async () => ({ ok: true }) };
 
 /** The client's address from X-Forwarded-For (first hop, as Vercel and Next's own server set it) or X-Real-IP. */
 export function clientIpFromHeaders(get: (name: string) => string | null | undefined): string {

@@ -3,9 +3,10 @@
 // applies there.)
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { getDbHandle, getJobsDb, openFromEnv, rows, type DbHandle } from "@/db/client";
+import { openDatabase, rows, type DbHandle } from "@/db/client";
 import { isDatabaseUnavailable } from "@/db/errors";
-import { engineConfig } from "@/server/ratings/config";
+import { parseServerConfig } from "@/server/env";
+import { getDbHandle, getJobsDb } from "@/server/runtime";
 import { runFold } from "@/server/ratings/fold";
 import { openTestDb } from "../support/db";
 import { callerFor, makePost, makeUser } from "../support/fixtures";
@@ -28,9 +29,9 @@ afterAll(async () => {
 
 describe.runIf(onPostgres)("Postgres connections", () => {
   it("cancel a request statement past DATABASE_QUERY_TIMEOUT_MS (an outage to clients), not a job's", async () => {
-    vi.stubEnv("DATABASE_QUERY_TIMEOUT_MS", "200");
-    const requests = await openFromEnv("requests");
-    const background = await openFromEnv("background");
+    const { database } = parseServerConfig({ DATABASE_URL: test?.url, DATABASE_QUERY_TIMEOUT_MS: "200" });
+    const requests = await openDatabase(database, "requests");
+    const background = await openDatabase(database, "background");
     opened.push(requests, background);
     const error = await rows(requests.db, sql`select pg_sleep(1)`).catch((e: unknown) => e);
     expect(isDatabaseUnavailable(error)).toBe(true);
@@ -56,7 +57,7 @@ describe.runIf(onPostgres)("Postgres connections", () => {
       });
     try {
       // The only request connection is busy; the fold must not need it.
-      const report = await runFold(jobs, engineConfig());
+      const report = await runFold(jobs, parseServerConfig({}).engine);
       expect(report.folded).toBe(1);
       expect(held).toBe(true);
     } finally {

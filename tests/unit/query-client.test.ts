@@ -1,7 +1,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { makeQueryClient } from "@/components/query-client";
+import { makeQueryClient } from "@/server/api/query-client";
 
 /** Runs a query that fails with `error` through the app's query client; returns how often it ran. */
 async function attempts(error: unknown): Promise<number> {

@@ -1,5 +1,5 @@
-import { getDbHandle } from "@/db/client";
 import { checkHealth } from "@/server/health";
+import { getDbHandle } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 
