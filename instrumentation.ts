@@ -1,6 +1,17 @@
 // Runs once when a Next.js server process starts.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { enableTracing, tracingConfigured } = await import("./server/telemetry/tracing");
+  if (tracingConfigured()) {
+    // Exporter, protocol, headers and sampling come from the standard OTEL_* variables.
+    const { registerOTel } = await import("@vercel/otel");
+    registerOTel({ serviceName: process.env.OTEL_SERVICE_NAME ?? "steadystar" });
+    enableTracing();
+  }
+  const { logLevel } = await import("./server/telemetry/log");
+  logLevel(); // fail fast on a bad LOG_LEVEL
+  const { maxFoldLagSeconds } = await import("./server/operations/readiness");
+  maxFoldLagSeconds(); // and on a bad READY_MAX_FOLD_LAG_PERIODS
   const { jobMode } = await import("./server/jobs/schedule");
   const { engineConfig } = await import("./server/ratings/config");
   engineConfig(); // fail fast on a bad RATING_WINDOW_SECONDS or SCORE_POLICY
@@ -10,6 +21,7 @@ export async function register() {
   if (process.env.STEADYSTAR_SCHEDULER === "off") return;
   const { getDb } = await import("./db/client");
   const { startEmbeddedScheduler } = await import("./server/jobs/scheduler");
-  startEmbeddedScheduler(getDb);
-  console.log("[jobs] embedded mode: folding ratings every minute, nightly correction at 03:00 UTC");
+  const { logger } = await import("./server/telemetry/log");
+  startEmbeddedScheduler(getDb, (message) => logger().info(message));
+  logger().info("[jobs] embedded mode: folding ratings every minute, nightly correction at 03:00 UTC");
 }

@@ -35,6 +35,14 @@ export function isoTimestamp(column: SQL, precision: keyof typeof ISO_FORMATS = 
   return sql`to_char(${column} at time zone 'UTC', ${sql.raw(`'${ISO_FORMATS[precision]}'`)})`;
 }
 
+/** The name the app's Postgres connections carry in pg_stat_activity. */
+export const APPLICATION_NAME = "steadystar";
+
+/** Connections one process may open to Postgres: DATABASE_POOL_SIZE, default 10. */
+export function poolSizeFromEnv(env: Record<string, string | undefined> = process.env): number {
+  return Number(env.DATABASE_POOL_SIZE ?? 10);
+}
+
 export type DbHandle = { db: Db; driver: "postgres" | "pglite"; close: () => Promise<void> };
 
 export async function openPostgres(
@@ -50,6 +58,8 @@ export async function openPostgres(
     prepare: options.prepare ?? false,
     max: options.max ?? 10,
     onnotice: () => {},
+    // Names the app's connections in pg_stat_activity (the pool metrics count them by it).
+    connection: { application_name: APPLICATION_NAME },
   });
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
@@ -137,7 +147,7 @@ export async function openFromEnv(): Promise<DbHandle> {
   const url = process.env.DATABASE_URL;
   if (url)
     return openPostgres(url, {
-      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+      max: poolSizeFromEnv(),
       prepare: process.env.DATABASE_PREPARE === "1",
     });
   if (process.env.VERCEL) {

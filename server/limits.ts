@@ -4,6 +4,8 @@
 import { createHash } from "node:crypto";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
+import { recordLimiterFailOpen } from "@/server/telemetry/metrics";
+import { inSpan } from "@/server/telemetry/tracing";
 
 export type Rate = { max: number; windowMs: number };
 
@@ -151,6 +153,8 @@ export type LimitsOptions = {
   /** Where a Redis failure is reported (at most once a minute). */
   log?: (message: string) => void;
   now?: () => number;
+  /** Called for every check the in-process fallback answers because Redis failed (the metrics count them). */
+  onFailOpen?: (rule: string) => void;
 };
 
 const REDIS_LOG_INTERVAL_MS = 60_000;
@@ -217,13 +221,18 @@ export function createLimits(config: LimitsConfig, options: LimitsOptions = {}):
     const ratelimit = remote.get(name);
     if (!ratelimit) return memory.get(name)?.limit(key) ?? { success: true, reset: 0 };
     try {
-      const result = await ratelimit.limit(key);
+      const result = await inSpan(
+        "redis ratelimit",
+        { "db.system": "redis", "steadystar.limit.rule": name },
+        () => ratelimit.limit(key),
+      );
       // On its timeout the library answers "success"; that is an outage, not a verdict.
       if (result.reason !== "timeout") return result;
       reportRedisFailure(`no answer within ${config.redisTimeoutMs} ms`);
     } catch (error) {
       reportRedisFailure(error instanceof Error ? error.message : String(error));
     }
+    options.onFailOpen?.(name);
     return fallback.get(name)?.limit(key) ?? { success: true, reset: 0 };
   }
 
@@ -249,7 +258,7 @@ let processLimits: Limits | undefined;
 
 /** The process's limits from the environment, built once (counters must outlive a request). */
 export function defaultLimits(): Limits {
-  processLimits ??= createLimits(limitsConfigFromEnv());
+  processLimits ??= createLimits(limitsConfigFromEnv(), { onFailOpen: recordLimiterFailOpen });
   return processLimits;
 }
 

@@ -4,6 +4,8 @@ import { NextRequest } from "next/server";
 import type { Db } from "@/db/client";
 import { authSecret } from "@/server/env";
 import { clientIpFromHeaders, defaultLimits, type Limits } from "@/server/limits";
+import { logger } from "@/server/telemetry/log";
+import { requestIdFrom } from "@/server/telemetry/request";
 import { verifyToken } from "@/server/users/tokens";
 import { appRouter } from "./root";
 import type { Context } from "./trpc";
@@ -90,11 +92,13 @@ export function createTrpcHandler(openDb: () => Promise<Db>, options: { limits?:
   return async (unbounded: NextRequest): Promise<Response> => {
     const req = await boundedBody(unbounded);
     if (req instanceof Response) return req;
+    const requestId = requestIdFrom((name) => req.headers.get(name));
     return fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
       req,
       router: appRouter,
       async createContext({ resHeaders }): Promise<Context> {
+        resHeaders.set("X-Request-Id", requestId);
         const db = await openDb();
         return {
           db,
@@ -102,11 +106,15 @@ export function createTrpcHandler(openDb: () => Promise<Db>, options: { limits?:
           ip: clientIp(req),
           resHeaders,
           limits: limitsFor(),
+          requestId,
         };
       },
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR")
-          console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+          logger().error(
+            { requestId, procedure: path ?? null, err: error.cause ?? error },
+            "api call failed",
+          );
       },
     });
   };

@@ -1,8 +1,10 @@
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
 import type { LimitedAction, Limits } from "@/server/limits";
+import { observeCall } from "@/server/telemetry/request";
 import { getRole } from "@/server/users/accounts";
 
 export type Context = {
@@ -18,6 +20,8 @@ export type Context = {
    * features) leave them out and are not limited.
    */
   limits?: Limits;
+  /** Names the request in logs, traces and error responses (HTTP requests always have one). */
+  requestId?: string;
 };
 
 /** "score: Too big: expected number to be <=5" — the field first, so every 400 names it. */
@@ -28,15 +32,20 @@ export function describeZodError(error: z.ZodError): string {
 }
 
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const zodError = error.cause instanceof z.ZodError ? error.cause : null;
+    const requestId = ctx?.requestId;
     return {
       ...shape,
       // An unexpected failure's own message can carry SQL and its parameters: it goes to the server
-      // log (onError), never to the client.
-      message: error.code === "INTERNAL_SERVER_ERROR" ? "internal server error" : shape.message,
+      // log (onError), never to the client; the request id lets a user's report find that line.
+      message:
+        error.code === "INTERNAL_SERVER_ERROR"
+          ? `internal server error${requestId ? ` (request ${requestId})` : ""}`
+          : shape.message,
       data: {
         ...shape.data,
+        requestId: requestId ?? null,
         fieldErrors: zodError
           ? (z.flattenError(zodError).fieldErrors as Record<string, string[] | undefined>)
           : null,
@@ -62,7 +71,16 @@ const nameTheField = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(nameTheField);
+// Every call with an HTTP request behind it is traced, counted and logged under its procedure's name.
+const observed = t.middleware(({ ctx, path, type, next }) =>
+  ctx.requestId === undefined
+    ? next()
+    : observeCall({ procedure: path, type, requestId: ctx.requestId }, next, (result) =>
+        result.ok ? 200 : getHTTPStatusCodeFromError(result.error),
+      ),
+);
+
+export const publicProcedure = t.procedure.use(observed).use(nameTheField);
 
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to do this" });

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import type { EngineConfig } from "./config";
+import { inSpan } from "@/server/telemetry/tracing";
 import { lockEngine } from "./engine-lock";
 import { initialState, parseStoredState, replay, summarize, type EngineState } from "./scoring/engine";
 import type { Histogram } from "./scoring/histogram";
@@ -160,11 +161,15 @@ export async function rescorePending(
   config: EngineConfig,
   options: { chunkSize?: number; onProgress?: (message: string) => void } = {},
 ): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const n = await rescoreChunk(db, config, options.chunkSize ?? 500);
-    if (n === 0) return total;
-    total += n;
-    options.onProgress?.(`re-scored ${total} posts`);
-  }
+  return inSpan("rescore", { "steadystar.policy": config.policy }, async (span) => {
+    let total = 0;
+    for (;;) {
+      const n = await rescoreChunk(db, config, options.chunkSize ?? 500);
+      if (n === 0) break;
+      total += n;
+      options.onProgress?.(`re-scored ${total} posts`);
+    }
+    span?.setAttribute("steadystar.rescore.posts", total);
+    return total;
+  });
 }
