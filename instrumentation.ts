@@ -1,13 +1,8 @@
 // Runs once when a Next.js server process starts.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { enableTracing, tracingConfigured } = await import("./server/telemetry/tracing");
-  if (tracingConfigured()) {
-    // Exporter, protocol, headers and sampling come from the standard OTEL_* variables.
-    const { registerOTel } = await import("@vercel/otel");
-    registerOTel({ serviceName: process.env.OTEL_SERVICE_NAME ?? "steadystar" });
-    enableTracing();
-  }
+  const { startTracing } = await import("./server/telemetry/tracing");
+  await startTracing(); // off unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set
   const { logLevel } = await import("./server/telemetry/log");
   logLevel(); // fail fast on a bad LOG_LEVEL
   const { maxFoldLagSeconds } = await import("./server/operations/readiness");

@@ -28,6 +28,19 @@ export function enableTracing(): void {
 }
 
 /**
+ * Registers OpenTelemetry the way Next.js documents it (@vercel/otel), when the environment asks
+ * for traces: exporter, protocol, headers and sampling come from the standard OTEL_* variables.
+ * Returns whether tracing is on.
+ */
+export async function startTracing(): Promise<boolean> {
+  if (!tracingConfigured()) return false;
+  const { registerOTel } = await import("@vercel/otel");
+  registerOTel({ serviceName: process.env.OTEL_SERVICE_NAME ?? "steadystar" });
+  enableTracing();
+  return true;
+}
+
+/**
  * Runs `work` inside a span that is a child of the active one, ending it when the work settles
  * and marking it failed when it throws. With tracing off it only calls `work`.
  */
