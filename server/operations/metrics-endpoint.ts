@@ -16,7 +16,7 @@ function sameSecret(given: string, expected: string): boolean {
  */
 export async function metricsResponse(
   req: Request,
-  openDb: () => Promise<DbHandle>,
+  openDb: () => Promise<Pick<DbHandle, "db" | "driver">>,
   token = process.env.METRICS_TOKEN,
 ): Promise<Response> {
   if (!token) return new Response("not found", { status: 404 });

@@ -23,7 +23,7 @@ export type Readiness =
   | { ready: false; reason: string; lagSeconds?: number; pending?: number };
 
 export async function checkReadiness(
-  openDb: () => Promise<DbHandle>,
+  openDb: () => Promise<Pick<DbHandle, "db" | "driver">>,
   maxLagSeconds = maxFoldLagSeconds(),
 ): Promise<Readiness> {
   let backlog: { pending: number; lagSeconds: number };
@@ -46,7 +46,9 @@ export async function checkReadiness(
   return { ready: true, ...backlog };
 }
 
-export async function readinessResponse(openDb: () => Promise<DbHandle>): Promise<Response> {
+export async function readinessResponse(
+  openDb: () => Promise<Pick<DbHandle, "db" | "driver">>,
+): Promise<Response> {
   const readiness = await checkReadiness(openDb);
   return Response.json(readiness, {
     status: readiness.ready ? 200 : 503,
