@@ -1,12 +1,12 @@
 // What the engine is doing right now, read from the database: the one source for the metrics
 // endpoint, the readiness check and the operator page, so they always agree.
 import { sql } from "drizzle-orm";
-import { APPLICATION_NAME, isoTimestamp, rows, type Db } from "@/db/client";
+import { APPLICATION_NAME, isoTimestamp, poolSizeFromEnv, rows, type Db, type DbHandle } from "@/db/client";
 import type { CorrectionReport } from "@/server/ratings/correction";
 import { foldBacklog } from "@/server/ratings/fold";
 import { lastFoldRun, type FoldRun } from "./fold-runs";
 
-export type DatabaseInfo = { driver: "postgres" | "pglite"; poolSize: number };
+type Driver = DbHandle["driver"];
 
 export type EngineStatus = {
   /** Ratings not folded yet, and the age of the oldest of them in seconds (the fold lag). */
@@ -16,7 +16,8 @@ export type EngineStatus = {
   heldWeight: number;
   lastFold: FoldRun | null;
   lastCorrection: CorrectionReport | null;
-  database: DatabaseInfo & { connections: Record<string, number> };
+  /** poolSize: connections this process may open (1 for embedded PGlite). */
+  database: { driver: Driver; poolSize: number; connections: Record<string, number> };
 };
 
 async function lastCorrection(db: Db): Promise<CorrectionReport | null> {
@@ -33,7 +34,7 @@ async function lastCorrection(db: Db): Promise<CorrectionReport | null> {
 }
 
 /** The app's connections by state, as Postgres sees them; PGlite is one in-process connection. */
-async function connections(db: Db, driver: DatabaseInfo["driver"]): Promise<Record<string, number>> {
+async function connections(db: Db, driver: Driver): Promise<Record<string, number>> {
   if (driver === "pglite") return { active: 1 };
   const found = await rows<{ state: string | null; n: number }>(
     db,
@@ -44,7 +45,7 @@ async function connections(db: Db, driver: DatabaseInfo["driver"]): Promise<Reco
   return Object.fromEntries(found.map((row) => [row.state ?? "unknown", row.n]));
 }
 
-export async function readEngineStatus(db: Db, database: DatabaseInfo): Promise<EngineStatus> {
+export async function readEngineStatus(db: Db, driver: Driver): Promise<EngineStatus> {
   const backlog = await foldBacklog(db);
   const [held] = await rows<{ posts: number; weight: number }>(
     db,
@@ -56,6 +57,10 @@ export async function readEngineStatus(db: Db, database: DatabaseInfo): Promise<
     heldWeight: held?.weight ?? 0,
     lastFold: await lastFoldRun(db),
     lastCorrection: await lastCorrection(db),
-    database: { ...database, connections: await connections(db, database.driver) },
+    database: {
+      driver,
+      poolSize: driver === "pglite" ? 1 : poolSizeFromEnv(),
+      connections: await connections(db, driver),
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { poolSizeFromEnv, type DbHandle } from "@/db/client";
+import type { DbHandle } from "@/db/client";
 import { logger } from "@/server/telemetry/log";
 import { metrics, renderMetrics } from "@/server/telemetry/metrics";
 import { readEngineStatus } from "./engine-status";
@@ -31,7 +31,7 @@ export async function metricsResponse(
   let status = null;
   try {
     const { db, driver } = await openDb();
-    status = await readEngineStatus(db, { driver, poolSize: driver === "pglite" ? 1 : poolSizeFromEnv() });
+    status = await readEngineStatus(db, driver);
     m.databaseUp.set(1);
   } catch (error) {
     // The process's own counters are still worth scraping when the database is down.
