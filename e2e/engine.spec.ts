@@ -10,7 +10,7 @@ test("an admin sees the engine: fold lag, last fold, held posts with their rule,
   await expect(page.getByRole("heading", { name: "Engine", level: 1 })).toBeVisible();
   await expect(page.getByText("Pending ratings")).toBeVisible();
   // The seed folded its ratings: that run is on the chart and is the last fold.
-  await expect(page.locator("figure.chart .recharts-line")).toBeVisible();
+  await expect(page.locator("figure.chart .recharts-line-curve")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Last fold" })).toBeVisible();
   await expect(page.getByText("Ratings folded")).toBeVisible();
   // The seeded bomb is held: the first held row says which rule held it.
