@@ -1,12 +1,12 @@
 // Everything the operator page shows, gathered in one place from the same sources as the metrics.
 import type { DbHandle } from "@/db/client";
-import { LIMIT_VARIABLES, limitsConfigFromEnv, type Rate } from "@/server/limits";
+import { serverConfig } from "@/server/env";
+import { LIMIT_VARIABLES, type Rate } from "@/server/limits";
 import { listHeldPosts, type HeldPost } from "@/server/moderation";
-import { engineConfig, type EngineConfig } from "@/server/ratings/config";
+import type { EngineConfig } from "@/server/ratings/config";
 import { limiterFailOpenState } from "@/server/telemetry/metrics";
 import { readEngineStatus, type EngineStatus } from "./engine-status";
 import { recentFoldRuns, type FoldRun } from "./fold-runs";
-import { maxFoldLagSeconds } from "./readiness";
 
 export type EngineOverview = {
   status: EngineStatus;
@@ -24,7 +24,8 @@ function describeRate(rate: Rate | null): string {
 
 export async function loadEngineOverview(handle: Pick<DbHandle, "db" | "driver">): Promise<EngineOverview> {
   const { db, driver } = handle;
-  const limits = limitsConfigFromEnv();
+  const config = serverConfig();
+  const limits = config.limits;
   const failOpen = await limiterFailOpenState();
   return {
     status: await readEngineStatus(db, driver),
@@ -36,8 +37,8 @@ export async function loadEngineOverview(handle: Pick<DbHandle, "db" | "driver">
       lastFailOpenAt: failOpen.lastAt,
     },
     config: {
-      ...engineConfig(),
-      maxFoldLagSeconds: maxFoldLagSeconds(),
+      ...config.engine,
+      maxFoldLagSeconds: config.operations.maxFoldLagSeconds,
       limits: Object.entries(LIMIT_VARIABLES).map(([rule, variable]) => ({
         rule,
         env: variable.env,

@@ -1,7 +1,8 @@
 // What the engine is doing right now, read from the database: the one source for the metrics
 // endpoint, the readiness check and the operator page, so they always agree.
 import { sql } from "drizzle-orm";
-import { APPLICATION_NAME, isoTimestamp, poolSizeFromEnv, rows, type Db, type DbHandle } from "@/db/client";
+import { APPLICATION_NAME, isoTimestamp, rows, type Db, type DbHandle } from "@/db/client";
+import { serverConfig } from "@/server/env";
 import type { CorrectionReport } from "@/server/ratings/correction";
 import { foldBacklog } from "@/server/ratings/fold";
 import { lastFoldRun, type FoldRun } from "./fold-runs";
@@ -59,7 +60,7 @@ export async function readEngineStatus(db: Db, driver: Driver): Promise<EngineSt
     lastCorrection: await lastCorrection(db),
     database: {
       driver,
-      poolSize: driver === "pglite" ? 1 : poolSizeFromEnv(),
+      poolSize: driver === "pglite" ? 1 : serverConfig().database.poolSize,
       connections: await connections(db, driver),
     },
   };

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { DbHandle } from "@/db/client";
+import { serverConfig } from "@/server/env";
 import { logger } from "@/server/telemetry/log";
 import { metrics, renderMetrics } from "@/server/telemetry/metrics";
 import { readEngineStatus } from "./engine-status";
@@ -17,7 +18,7 @@ function sameSecret(given: string, expected: string): boolean {
 export async function metricsResponse(
   req: Request,
   openDb: () => Promise<Pick<DbHandle, "db" | "driver">>,
-  token = process.env.METRICS_TOKEN,
+  token: string | null = serverConfig().operations.metricsToken,
 ): Promise<Response> {
   if (!token) return new Response("not found", { status: 404 });
   const bearer = /^bearer\s+(\S+)$/i.exec(req.headers.get("authorization")?.trim() ?? "")?.[1];

@@ -2,21 +2,9 @@
 // (/api/health stays the liveness check: it says the process runs, nothing more.)
 import { sql } from "drizzle-orm";
 import { rows, type DbHandle } from "@/db/client";
-import { FOLD_PERIOD_SECONDS } from "@/server/jobs/schedule";
+import { serverConfig } from "@/server/env";
 import { foldBacklog } from "@/server/ratings/fold";
 import { logger } from "@/server/telemetry/log";
-
-/** READY_MAX_FOLD_LAG_PERIODS (default 5): how many fold periods the oldest pending rating may wait. */
-export function maxFoldLagSeconds(env: Record<string, string | undefined> = process.env): number {
-  const text = env.READY_MAX_FOLD_LAG_PERIODS ?? "5";
-  const periods = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(periods) || periods < 1) {
-    throw new Error(
-      `READY_MAX_FOLD_LAG_PERIODS="${text}" must be a whole number of fold periods, at least 1`,
-    );
-  }
-  return periods * FOLD_PERIOD_SECONDS;
-}
 
 export type Readiness =
   | { ready: true; lagSeconds: number; pending: number }
@@ -24,7 +12,7 @@ export type Readiness =
 
 export async function checkReadiness(
   openDb: () => Promise<Pick<DbHandle, "db" | "driver">>,
-  maxLagSeconds = maxFoldLagSeconds(),
+  maxLagSeconds = serverConfig().operations.maxFoldLagSeconds,
 ): Promise<Readiness> {
   let backlog: { pending: number; lagSeconds: number };
   try {

@@ -1,21 +1,15 @@
 // Structured JSON logs (pino), one line per event, to stdout. `npm run dev` pipes them through
 // pino-pretty; production keeps JSON for the platform's log drain.
 import pino, { type DestinationStream, type Logger } from "pino";
-
-const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-
-/** LOG_LEVEL (default info), validated: a typo names the variable instead of silencing the logs. */
-export function logLevel(env: Record<string, string | undefined> = process.env): string {
-  const level = env.LOG_LEVEL?.trim().toLowerCase() || "info";
-  if (!(LEVELS as readonly string[]).includes(level)) {
-    throw new Error(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LEVELS.join(", ")}`);
-  }
-  return level;
-}
+import { serverConfig } from "@/server/env";
 
 export function createLogger(destination?: DestinationStream): Logger {
   return pino(
-    { level: logLevel(), base: { service: "steadystar" }, timestamp: pino.stdTimeFunctions.isoTime },
+    {
+      level: serverConfig().operations.logLevel,
+      base: { service: "steadystar" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
     destination ?? pino.destination(1),
   );
 }

@@ -3,16 +3,11 @@
 // calls straight through, so the hot paths pay one boolean check and nothing else.
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from "@opentelemetry/api";
 import { PgPreparedQuery } from "drizzle-orm/pg-core";
+import type { OperationsConfig } from "@/server/operations/config";
 
 const TRACER_NAME = "steadystar";
 
 const state = globalThis as unknown as { steadystarTracing?: boolean };
-
-/** True when the environment asks for traces: an OTLP endpoint is set and the SDK is not disabled. */
-export function tracingConfigured(env: Record<string, string | undefined> = process.env): boolean {
-  if (env.OTEL_SDK_DISABLED === "true") return false;
-  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-}
 
 export function tracingEnabled(): boolean {
   return state.steadystarTracing === true;
@@ -32,10 +27,10 @@ export function enableTracing(): void {
  * for traces: exporter, protocol, headers and sampling come from the standard OTEL_* variables.
  * Returns whether tracing is on.
  */
-export async function startTracing(): Promise<boolean> {
-  if (!tracingConfigured()) return false;
+export async function startTracing(config: OperationsConfig): Promise<boolean> {
+  if (!config.tracing) return false;
   const { registerOTel } = await import("@vercel/otel");
-  registerOTel({ serviceName: process.env.OTEL_SERVICE_NAME ?? "steadystar" });
+  registerOTel({ serviceName: config.serviceName });
   enableTracing();
   return true;
 }

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { maxFoldLagSeconds, readinessResponse } from "@/server/operations/readiness";
+import { maxFoldLagSeconds } from "@/server/operations/config";
+import { readinessResponse } from "@/server/operations/readiness";
 import { testDbForFile } from "../support/db";
 import { fold, makePost, makeUser } from "../support/fixtures";
 

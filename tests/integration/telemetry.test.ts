@@ -11,6 +11,7 @@ import { engineConfig } from "@/server/ratings/config";
 import { runCorrection } from "@/server/ratings/correction";
 import { runFold } from "@/server/ratings/fold";
 import { useLogDestination } from "@/server/telemetry/log";
+import { operationsConfig } from "@/server/operations/config";
 import { startTracing } from "@/server/telemetry/tracing";
 import { testDbForFile } from "../support/db";
 import { makePost, makeUser } from "../support/fixtures";
@@ -32,7 +33,7 @@ beforeAll(async () => {
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
   process.env.OTEL_EXPORTER_OTLP_PROTOCOL = "http/json";
   process.env.OTEL_SERVICE_NAME = "steadystar-test";
-  expect(await startTracing()).toBe(true);
+  expect(await startTracing(operationsConfig(process.env))).toBe(true);
   useLogDestination(
     new Writable({
       write(chunk: Buffer, _encoding, done) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { logLevel } from "@/server/telemetry/log";
+import { logLevel, operationsConfig, tracingConfigured } from "@/server/operations/config";
 import { requestIdFrom } from "@/server/telemetry/request";
-import { inSpan, statementVerb, tracingConfigured, tracingEnabled } from "@/server/telemetry/tracing";
+import { inSpan, statementVerb, tracingEnabled } from "@/server/telemetry/tracing";
 
 describe("telemetry settings", () => {
   it("traces only when an OTLP endpoint is set and the SDK is not disabled", () => {
@@ -37,6 +37,20 @@ describe("telemetry settings", () => {
       expect(requestIdFrom(headers({ "x-request-id": bad }))).toMatch(/^[0-9a-f-]{36}$/);
     }
     expect(requestIdFrom(headers({}))).not.toBe(requestIdFrom(headers({})));
+  });
+
+  it("turns metrics on with METRICS_TOKEN, and names the service", () => {
+    expect(operationsConfig({})).toEqual({
+      metricsToken: null,
+      tracing: false,
+      serviceName: "steadystar",
+      logLevel: "info",
+      maxFoldLagSeconds: 300,
+    });
+    expect(operationsConfig({ METRICS_TOKEN: " s3cret ", OTEL_SERVICE_NAME: "ss-eu" })).toMatchObject({
+      metricsToken: "s3cret",
+      serviceName: "ss-eu",
+    });
   });
 
   it("reads LOG_LEVEL and names the variable when it is wrong", () => {

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { getDbHandle } from "@/db/client";
+import { getDbHandle } from "@/server/runtime";
 import { FoldLagChart } from "@/components/fold-lag-chart";
 import { formatScore } from "@/components/format";
 import { getSession } from "@/server/api/rsc";
 import { loadEngineOverview } from "@/server/operations/engine-overview";
-import { getRole } from "@/server/users/accounts";
+import { isAdmin } from "@/server/users/roles";
 
 export const metadata: Metadata = { title: "Engine · steadystar" };
 export const dynamic = "force-dynamic";
@@ -36,8 +36,8 @@ export default async function EnginePage() {
   const session = await getSession();
   if (!session) redirect("/signin?callbackUrl=/admin/engine");
   const handle = await getDbHandle();
-  // The role in the session may be stale: the database decides, as it does for the admin procedures.
-  if ((await getRole(handle.db, session.user.id)) !== "admin") {
+  // The role in the session may be stale: the database decides, with the admin procedures' check.
+  if (!(await isAdmin(handle.db, session.user.id))) {
     return (
       <section className="narrow empty" role="alert">
         <h1>Admins only</h1>

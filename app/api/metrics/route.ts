@@ -1,4 +1,4 @@
-import { getDbHandle } from "@/db/client";
+import { getDbHandle } from "@/server/runtime";
 import { metricsResponse } from "@/server/operations/metrics-endpoint";
 
 export const dynamic = "force-dynamic";

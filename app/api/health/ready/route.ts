@@ -1,4 +1,4 @@
-import { getDbHandle } from "@/db/client";
+import { getDbHandle } from "@/server/runtime";
 import { readinessResponse } from "@/server/operations/readiness";
 
 export const dynamic = "force-dynamic";
