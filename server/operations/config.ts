@@ -15,7 +15,7 @@ export type OperationsConfig = {
   maxFoldLagSeconds: number;
 };
 
-/** Variables read here; the other OTEL_* variables are read by @vercel/otel itself. */
+/** Variables read here, and (the last two) the exporter settings @vercel/otel reads itself. */
 export const OPERATIONS_VARIABLES = [
   "METRICS_TOKEN",
   "OTEL_EXPORTER_OTLP_ENDPOINT",
@@ -24,6 +24,8 @@ export const OPERATIONS_VARIABLES = [
   "OTEL_SERVICE_NAME",
   "LOG_LEVEL",
   "READY_MAX_FOLD_LAG_PERIODS",
+  "OTEL_EXPORTER_OTLP_HEADERS",
+  "OTEL_EXPORTER_OTLP_PROTOCOL",
 ] as const;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
