@@ -64,6 +64,7 @@ async function main() {
       const api = createCaller({
         db: requests.db,
         userId,
+        accountGone: false,
         ip: "unknown",
         resHeaders: null,
         limits: UNLIMITED,

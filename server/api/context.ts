@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import { clientIpFromHeaders, type Limits } from "@/server/limits";
 import { sessionClaims } from "@/server/session";
-import { sessionUserId } from "@/server/users/sessions";
+import { sessionIdentity, type SessionIdentity } from "@/server/users/sessions";
 import { verifyToken } from "@/server/users/tokens";
 
 /** What every procedure sees. Built by createContext for HTTP requests and server components alike. */
@@ -10,6 +10,8 @@ export type Context = {
   db: Db;
   /** The signed-in user (session cookie or API token), or null for an anonymous request. */
   userId: number | null;
+  /** The request carried a valid session of an account that no longer exists (a reset or restored database). */
+  accountGone: boolean;
   /** The client's address, for per-IP limits ("unknown" when the platform does not say). */
   ip: string;
   /** Response headers of the HTTP request (Retry-After and the like); null where there is no response. */
@@ -27,13 +29,14 @@ type HeaderSource = { get(name: string): string | null };
  * sent (a bad one means anonymous, never a fallback to the cookie), otherwise the session cookie,
  * unless that session was ended (sign-out, password change, role change).
  */
-export async function userIdFromHeaders(headers: HeaderSource, db: Db): Promise<number | null> {
+export async function identityFromHeaders(headers: HeaderSource, db: Db): Promise<SessionIdentity> {
   const authorization = headers.get("authorization");
   if (authorization !== null) {
     const bearer = /^bearer\s+(\S+)$/i.exec(authorization.trim());
-    return bearer?.[1] ? ((await verifyToken(db, bearer[1]))?.userId ?? null) : null;
+    const userId = bearer?.[1] ? ((await verifyToken(db, bearer[1]))?.userId ?? null) : null;
+    return { userId, accountGone: false };
   }
-  return sessionUserId(db, await sessionClaims(headers.get("cookie")));
+  return sessionIdentity(db, await sessionClaims(headers.get("cookie")));
 }
 
 /** The one request context: who is calling, from where, and under which limits. */
@@ -47,7 +50,7 @@ export async function createContext(options: {
   const { db, headers, limits } = options;
   return {
     db,
-    userId: await userIdFromHeaders(headers, db),
+    ...(await identityFromHeaders(headers, db)),
     ip: clientIpFromHeaders((name) => headers.get(name)),
     resHeaders: options.resHeaders ?? null,
     limits,

@@ -99,14 +99,20 @@ const observed = t.middleware(({ ctx, path, type, next }) =>
 
 export const publicProcedure = t.procedure.use(observed).use(databaseOutage).use(mapErrors);
 
+const ACCOUNT_GONE_MESSAGE = "your account no longer exists: sign in again";
+
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to do this" });
+  if (ctx.userId === null)
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: ctx.accountGone ? ACCOUNT_GONE_MESSAGE : "sign in to do this",
+    });
   const result = await next({ ctx: { ...ctx, userId: ctx.userId } });
   // A valid session or token of an account that no longer exists (a reset or restored database)
   // surfaces as a foreign-key violation on the user's id. Checking the account on every call
   // would cost a query on the hot path; this costs nothing until it happens.
   if (!result.ok && pgErrorCode(result.error.cause) === FOREIGN_KEY_VIOLATION) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "your account no longer exists: sign in again" });
+    throw new TRPCError({ code: "UNAUTHORIZED", message: ACCOUNT_GONE_MESSAGE });
   }
   return result;
 });

@@ -48,21 +48,35 @@ export async function currentSessionVersion(
   return version;
 }
 
+/** Who a decoded session JWT signs in; `accountGone` when it names an account that no longer exists. */
+export type SessionIdentity = { userId: number | null; accountGone: boolean };
+
 /**
  * The signed-in user of a decoded session JWT, or null when the JWT names no account or was issued
  * before the account's sessions were last ended. A JWT from before session versions existed counts
  * as version 0, so it lives until the account's first sign-out.
  */
+export async function sessionIdentity(
+  db: Db,
+  claims: SessionClaims | null,
+  now = Date.now(),
+): Promise<SessionIdentity> {
+  const userId = Number(claims?.sub);
+  if (!Number.isSafeInteger(userId) || userId <= 0) return { userId: null, accountGone: false };
+  const issued = claims?.sv ?? 0;
+  if (typeof issued !== "number") return { userId: null, accountGone: false };
+  const current = await currentSessionVersion(db, userId, now);
+  if (current === null) return { userId: null, accountGone: true };
+  return { userId: current === issued ? userId : null, accountGone: false };
+}
+
+/** The signed-in user of a decoded session JWT (see sessionIdentity), or null. */
 export async function sessionUserId(
   db: Db,
   claims: SessionClaims | null,
   now = Date.now(),
 ): Promise<number | null> {
-  const userId = Number(claims?.sub);
-  if (!Number.isSafeInteger(userId) || userId <= 0) return null;
-  const issued = claims?.sv ?? 0;
-  if (typeof issued !== "number") return null;
-  return (await currentSessionVersion(db, userId, now)) === issued ? userId : null;
+  return (await sessionIdentity(db, claims, now)).userId;
 }
 
 /**

@@ -38,7 +38,7 @@ export async function makePost(
 }
 
 export function callerFor(db: Db, userId: number | null) {
-  return createCaller({ db, userId, ip: "unknown", resHeaders: null, limits: UNLIMITED });
+  return createCaller({ db, userId, accountGone: false, ip: "unknown", resHeaders: null, limits: UNLIMITED });
 }
 
 export async function countRatings(db: Db): Promise<number> {

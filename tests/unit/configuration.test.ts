@@ -58,6 +58,9 @@ describe("server configuration", () => {
       prepare: false,
       pgliteDir: null,
       serverless: false,
+      connectTimeoutMs: 5000,
+      queryTimeoutMs: 5000,
+      jobsPoolSize: 2,
     });
     expect(config.engine).toEqual({ windowSeconds: 120, policy: "steady" });
     expect(config.jobs).toEqual({ mode: "embedded", embeddedScheduler: true });
