@@ -65,10 +65,10 @@ describe("reference histories", () => {
       expect(summarize(initialState(policy)).score).toBeNull();
   });
 
-  it("steady: a few ratings are shrunk toward the prior mean of 3", () => {
+  it("steady: a lone 5★ shows 5.0 (the displayed score is the plain average of accepted ratings)", () => {
     const summary = scoreAfter("steady", [{ start: 0, counts: histogramOf([5]) }]);
-    expect(summary.score).toBeCloseTo((5 * 3 + 5) / 6, 12);
-    expect(summary.scoreAllIncluded).toBeCloseTo((5 * 3 + 5) / 6, 12);
+    expect(summary.score).toBe(5);
+    expect(summary.scoreAllIncluded).toBe(5);
   });
 });
 
