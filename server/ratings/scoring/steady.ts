@@ -41,6 +41,8 @@ export type SteadyParams = {
   shiftStars: number;
   /** …and by more than shiftSigmas standard errors. */
   shiftSigmas: number;
+  /** A longer time scale holds only while the shortest one leans its way by this many stars. */
+  leanStars: number;
   /** Floor of the rating spread σ used in those tests. */
   minSigma: number;
   /**
@@ -86,6 +88,7 @@ export const DEFAULT_STEADY_PARAMS: SteadyParams = {
   shiftStars: 0.5,
   shiftSigmas: 3,
   minSigma: 0.75,
+  leanStars: 0.25,
   changeScale: 1,
   changeReach: 2,
   changeSpread: 0.8,
@@ -226,12 +229,17 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
       // attack whose windows look almost ordinary. With no accepted opinion there is nothing to protect.
       let rule: HoldRule | null = null;
       if (reference !== null) {
-        if (isExcessVolume(n, lambda, p) && isShifted(h, reference, sigma, p)) rule = { kind: "burst" };
-        else {
+        if (isExcessVolume(n, lambda, p) && isShifted(h, reference, sigma, p)) {
+          rule = { kind: "burst" };
+        } else {
+          // A longer scale holds only while the shortest one still leans the same way: once a
+          // campaign stops, the hours after it are not capped for the rest of its long sum.
+          const lean = (mean(traffic[0]!) ?? reference) - reference;
           const k = p.scales.findIndex(
             (_, k) =>
               isExcessVolume(total(traffic[k]!), p.campaignVolume * expected[k]!, p) &&
-              isShifted(traffic[k]!, reference, sigma, p),
+              isShifted(traffic[k]!, reference, sigma, p) &&
+              (k === 0 || lean * Math.sign(mean(traffic[k]!)! - reference) >= p.leanStars),
           );
           if (k >= 0) rule = { kind: "campaign", scaleSeconds: p.scales[k]! };
         }
@@ -293,7 +301,9 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
           const towardHeld = heldMean - heldAnchor;
           const calmShift = calmMean - heldAnchor;
           const confirms =
-            (genuine && Math.sign(calmShift) === Math.sign(towardHeld)) ||
+            (genuine &&
+              Math.sign(calmShift) === Math.sign(towardHeld) &&
+              Math.abs(towardHeld) <= p.changeReach) ||
             (quiet &&
               total(calm) >= p.minCalmForRelease &&
               Math.sign(calmShift) === Math.sign(towardHeld) &&
