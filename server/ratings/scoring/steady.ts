@@ -54,6 +54,10 @@ export type SteadyParams = {
   changeReach: number;
   changeSpread: number;
   changeMinExcess: number;
+  /** After a genuine change, campaign-like traffic leaning the same way is taken as that change for this long, seconds. */
+  changeSeconds: number;
+  /** The shortfall test needs the other side to expect at least this many ratings over the shortest scale. */
+  shortfallMinExpected: number;
   /**
    * Calm traffic confirms held ratings when its mean lies on their side of the score they were
    * held from (the anchor), at least this share of their distance from it.
@@ -90,9 +94,11 @@ export const DEFAULT_STEADY_PARAMS: SteadyParams = {
   minSigma: 0.75,
   leanStars: 0.25,
   changeScale: 1,
-  changeReach: 2,
+  changeReach: 2.5,
   changeSpread: 0.8,
-  changeMinExcess: 20,
+  changeMinExcess: 10,
+  shortfallMinExpected: 8,
+  changeSeconds: 3 * 3600,
   confirmShare: 0.75,
   releasePerConfirming: 40,
   minCalmForRelease: 20,
@@ -121,6 +127,8 @@ export type SteadyState = {
   rule: HoldRule | null;
   /** The accepted opinion when the first of the held ratings was set aside: what they deviate from. */
   heldAnchor: number | null;
+  /** The last genuine change found: when, and which way opinion moved (+1 up, −1 down). */
+  change?: { at: number; direction: number } | null;
 };
 
 function decay(seconds: number, windowSeconds: number, windows: number): number {
@@ -153,6 +161,51 @@ function excess(
     const e = n === 0 ? 0 : (expected * opinion[s]!) / n;
     return Math.max(0, c - e - p.volumeSigmas * Math.sqrt(e));
   }) as Histogram;
+}
+
+/**
+ * Does some star on the side of `reference` that `traffic` leans to (more than shiftStars away)
+ * exceed its expected count (`expected` ratings spread like `opinion`) by a Poisson tail times
+ * `factor`? A campaign's excess shows in its own stars even when the total volume looks ordinary.
+ */
+function hasStarExcess(
+  traffic: Readonly<Histogram>,
+  opinion: Readonly<Histogram>,
+  expected: number,
+  reference: number,
+  factor: number,
+  p: SteadyParams,
+): boolean {
+  const direction = Math.sign((mean(traffic) ?? reference) - reference);
+  const n = total(opinion);
+  for (let s = 0; s < 6; s++) {
+    if ((s - reference) * direction <= p.shiftStars) continue;
+    if (isExcessVolume(traffic[s]!, (factor * expected * opinion[s]!) / n, p)) return true;
+  }
+  return false;
+}
+
+/**
+ * Do the stars on the other side of `reference` from where `traffic` leans hold significantly
+ * fewer ratings (a Poisson lower tail) than `expected` ratings spread like `opinion` would give?
+ */
+function hasShortfall(
+  traffic: Readonly<Histogram>,
+  opinion: Readonly<Histogram>,
+  expected: number,
+  reference: number,
+  p: SteadyParams,
+): boolean {
+  const direction = Math.sign((mean(traffic) ?? reference) - reference);
+  const n = total(opinion);
+  let want = 0;
+  let have = 0;
+  for (let s = 0; s < 6; s++) {
+    if ((s - reference) * direction >= 0) continue;
+    want += (expected * opinion[s]!) / n;
+    have += traffic[s]!;
+  }
+  return want >= p.shortfallMinExpected && have < want - p.volumeSigmas * Math.sqrt(want);
 }
 
 function hourShape(p: SteadyParams, start: number): number {
@@ -237,7 +290,7 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
           const lean = (mean(traffic[0]!) ?? reference) - reference;
           const k = p.scales.findIndex(
             (_, k) =>
-              isExcessVolume(total(traffic[k]!), p.campaignVolume * expected[k]!, p) &&
+              hasStarExcess(traffic[k]!, state.accepted, expected[k]!, reference, p.campaignVolume, p) &&
               isShifted(traffic[k]!, reference, sigma, p) &&
               (k === 0 || lean * Math.sign(mean(traffic[k]!)! - reference) >= p.leanStars),
           );
@@ -255,13 +308,37 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         p,
       );
       const extraMean = mean(extra);
-      const genuine =
-        rule !== null &&
+      const crowdOnTop =
         reference !== null &&
         extraMean !== null &&
         total(extra) >= p.changeMinExcess &&
         Math.abs(extraMean - reference) <= p.changeReach &&
         (stdev(extra) ?? 0) >= p.changeSpread;
+      // …or the normal-volume part itself has moved: over the shortest scale, the ratings on the
+      // other side of the opinion from the push fall short of what normal volume gives them. An
+      // attacker can add ratings but cannot remove the crowd's.
+      // A change found stays the explanation of campaign-like traffic leaning its way for a while.
+      const changing =
+        rule?.kind === "campaign" &&
+        state.change != null &&
+        window.start - state.change.at < p.changeSeconds &&
+        state.change.direction === Math.sign((mean(traffic[0]!) ?? 0) - (reference ?? 0));
+      const genuine =
+        rule !== null &&
+        (changing ||
+          crowdOnTop ||
+          hasShortfall(
+            traffic[0]!,
+            state.accepted,
+            (expected[0]! * Math.max(p.minBaseline, ownLevel)) / level,
+            reference!,
+            p,
+          ));
+      const change: SteadyState["change"] = genuine
+        ? changing
+          ? state.change!
+          : { at: window.start, direction: Math.sign((mean(traffic[0]!) ?? 0) - (reference ?? 0)) }
+        : (state.change ?? null);
       if (genuine) rule = null;
 
       let accepted: Histogram;
@@ -344,6 +421,7 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         peakVolumeRatio,
         rule: total(held) === 0 ? null : (rule ?? state.rule),
         heldAnchor,
+        change,
       };
     },
 
