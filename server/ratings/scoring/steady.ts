@@ -323,21 +323,26 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         state.change != null &&
         window.start - state.change.at < p.changeSeconds &&
         state.change.direction === Math.sign((mean(traffic[0]!) ?? 0) - (reference ?? 0));
-      const genuine =
-        rule !== null &&
-        (changing ||
-          crowdOnTop ||
-          hasShortfall(
-            traffic[0]!,
-            state.accepted,
-            (expected[0]! * Math.max(p.minBaseline, ownLevel)) / level,
-            reference!,
-            p,
-          ));
+      const shortfall =
+        reference !== null &&
+        hasShortfall(
+          traffic[0]!,
+          state.accepted,
+          (expected[0]! * Math.max(p.minBaseline, ownLevel)) / level,
+          reference,
+          p,
+        );
+      const genuine = rule !== null && (changing || crowdOnTop || shortfall);
+      // Held ratings are released by a change only once it has been seen twice in a row of
+      // windows (one noisy window is not a change), and, unless the crowd's own ratings fell
+      // short, only if they lie within changeReach of the old opinion.
+      const seenBefore =
+        state.change != null &&
+        window.start - state.change.at < p.changeSeconds &&
+        state.change.direction === Math.sign((mean(traffic[0]!) ?? 0) - (reference ?? 0));
+      // Renewed by every window it explains, so a change lasts while its traffic does.
       const change: SteadyState["change"] = genuine
-        ? changing
-          ? state.change!
-          : { at: window.start, direction: Math.sign((mean(traffic[0]!) ?? 0) - (reference ?? 0)) }
+        ? { at: window.start, direction: Math.sign((mean(traffic[0]!) ?? 0) - (reference ?? 0)) }
         : (state.change ?? null);
       if (genuine) rule = null;
 
@@ -379,8 +384,9 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
           const calmShift = calmMean - heldAnchor;
           const confirms =
             (genuine &&
+              seenBefore &&
               Math.sign(calmShift) === Math.sign(towardHeld) &&
-              Math.abs(towardHeld) <= p.changeReach) ||
+              (shortfall || Math.abs(towardHeld) <= p.changeReach)) ||
             (quiet &&
               total(calm) >= p.minCalmForRelease &&
               Math.sign(calmShift) === Math.sign(towardHeld) &&
