@@ -54,6 +54,8 @@ export type SteadyParams = {
   changeReach: number;
   changeSpread: number;
   changeMinExcess: number;
+  /** …and no single star holds more than this share of it (a crowd spreads its stars, a push does not). */
+  changePeak: number;
   /** After a genuine change, campaign-like traffic leaning the same way is taken as that change for this long, seconds. */
   changeSeconds: number;
   /** The shortfall test needs the other side to expect at least this many ratings over the shortest scale. */
@@ -97,6 +99,7 @@ export const DEFAULT_STEADY_PARAMS: SteadyParams = {
   changeReach: 2.5,
   changeSpread: 0.8,
   changeMinExcess: 10,
+  changePeak: 0.6,
   shortfallMinExpected: 8,
   changeSeconds: 3 * 3600,
   confirmShare: 0.75,
@@ -313,7 +316,8 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         extraMean !== null &&
         total(extra) >= p.changeMinExcess &&
         Math.abs(extraMean - reference) <= p.changeReach &&
-        (stdev(extra) ?? 0) >= p.changeSpread;
+        (stdev(extra) ?? 0) >= p.changeSpread &&
+        Math.max(...extra) <= p.changePeak * total(extra);
       // …or the normal-volume part itself has moved: over the shortest scale, the ratings on the
       // other side of the opinion from the push fall short of what normal volume gives them. An
       // attacker can add ratings but cannot remove the crowd's.
