@@ -1,14 +1,5 @@
 import type { HoldRule, Steadiness } from "@/server/ratings/scoring/policy";
-
-function time(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleString("en", {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: "UTC",
-  });
-}
+import { formatUtcTime } from "./format";
 
 function hours(seconds: number): string {
   return seconds < 3600 ? `${Math.round(seconds / 60)} minutes` : `${Math.round(seconds / 3600)} hours`;
@@ -39,8 +30,8 @@ export function SteadinessBanner({
   const distance = score === null ? null : steadiness.heldMean - score;
   const period =
     steadiness.heldSince === steadiness.lastHeldAt
-      ? `around ${time(steadiness.heldSince)} UTC`
-      : `between ${time(steadiness.heldSince)} and ${time(steadiness.lastHeldAt)} UTC`;
+      ? `around ${formatUtcTime(steadiness.heldSince)} UTC`
+      : `between ${formatUtcTime(steadiness.heldSince)} and ${formatUtcTime(steadiness.lastHeldAt)} UTC`;
   return (
     <aside id="steadiness" className="banner" role="status" aria-label="Why this score is held steady">
       <p>

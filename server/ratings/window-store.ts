@@ -56,14 +56,21 @@ function byPost(found: readonly WindowRow[]): Map<number, RatingWindow[]> {
  * (window, star) each row was last folded into, +1 at its current one, the row marked folded to
  * exactly the values read, the post's count and sum moved by the same deltas and its rescore_from
  * set to the first window changed. Windows left empty are deleted, so the table stays equal to a
- * GROUP BY over ratings.
+ * GROUP BY over ratings. A cleared rating (score null) gets only its −1, is marked folded as
+ * "counted nowhere", and is then deleted in the same transaction.
  */
 export async function foldChangedRatings(
   tx: Db,
   batchSize: number,
   windowSeconds: number,
 ): Promise<{ folded: number; windows: number; posts: number }> {
-  const [result] = await rows<{ folded: number; windows: number; posts: number; emptied: string | null }>(
+  const [result] = await rows<{
+    folded: number;
+    windows: number;
+    posts: number;
+    emptied: string | null;
+    cleared: string | null;
+  }>(
     tx,
     sql`with batch as (
           select post_id, user_id, score, updated_at, folded_score, folded_at
@@ -76,6 +83,7 @@ export async function foldChangedRatings(
           from batch where folded_score is not null
           union all
           select post_id, ${windowStartSql(sql`updated_at`, windowSeconds)}, score::int, 1 from batch
+          where score is not null
         ),
         sums as (
           select post_id, ws,
@@ -114,7 +122,9 @@ export async function foldChangedRatings(
                (select count(*)::int from windows) as windows,
                (select count(*)::int from touched) as posts,
                (select json_agg(json_build_object('p', post_id, 'w', extract(epoch from ws)::bigint))::text
-                  from changed where removes) as emptied`,
+                  from changed where removes) as emptied,
+               (select json_agg(json_build_object('p', post_id, 'u', user_id))::text
+                  from batch where score is null) as cleared`,
   );
   if (result?.emptied) {
     await rows(
@@ -123,6 +133,17 @@ export async function foldChangedRatings(
           using jsonb_to_recordset(${result.emptied}::jsonb) as x(p int, w bigint)
           where w.post_id = x.p and w.window_start = to_timestamp(x.w)
             and w.c0 = 0 and w.c1 = 0 and w.c2 = 0 and w.c3 = 0 and w.c4 = 0 and w.c5 = 0`,
+    );
+  }
+  if (result?.cleared) {
+    // The cleared ratings are now counted nowhere. The re-check of score and folded_at skips a row
+    // re-rated since the batch read it: that row stays, pending as a new rating.
+    await rows(
+      tx,
+      sql`delete from ratings r
+          using jsonb_to_recordset(${result.cleared}::jsonb) as x(p int, u int)
+          where r.post_id = x.p and r.user_id = x.u
+            and r.score is null and r.folded_score is null and r.folded_at = r.updated_at`,
     );
   }
   return { folded: result?.folded ?? 0, windows: result?.windows ?? 0, posts: result?.posts ?? 0 };
@@ -221,7 +242,7 @@ export async function repairWindows(
     tx,
     sql`with truth(post_id, ws, c0, c1, c2, c3, c4, c5) as (
           select post_id, ${windowStartSql(sql`updated_at`, windowSeconds)} as ws, ${histogramOf(sql`score`)}
-          from ratings where post_id >= ${from} and post_id < ${to} group by 1, 2
+          from ratings where post_id >= ${from} and post_id < ${to} and score is not null group by 1, 2
         ),
         stored as (select post_id, window_start as ws, c0, c1, c2, c3, c4, c5 from rating_windows where post_id >= ${from} and post_id < ${to}),
         diff as (
@@ -254,6 +275,12 @@ export async function repairWindows(
         select (select count(*)::int from upserted) + (select count(*)::int from deleted) as repaired,
                (select count(*)::int from remarked) as remarked`,
   );
+  // Cleared ratings are now counted nowhere: delete them, as the fold does.
+  await rows(
+    tx,
+    sql`delete from ratings where post_id >= ${from} and post_id < ${to} and score is null
+          and folded_score is null and folded_at = updated_at`,
+  );
   return { repaired: repair?.repaired ?? 0, remarked: repair?.remarked ?? 0 };
 }
 
@@ -285,7 +312,8 @@ export async function saveScores(tx: Db, scored: readonly ScoredPost[]): Promise
     await rows(
       tx,
       sql`update posts p set score = x.score, score_state = x.state, rating_count = x.n, rating_sum = x.sum,
-                             held_count = x.held, rescore_from = null
+                             held_count = x.held, rescore_from = null,
+                             score_moved_at = case when p.score is distinct from x.score then now() else p.score_moved_at end
           from jsonb_to_recordset(${JSON.stringify(postRows)}::jsonb) as x(p int, score float8, state text, n int, sum bigint, held float8)
           where p.id = x.p`,
     );

@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
+import type { EngineConfig } from "@/server/ratings/config";
+import { runFold } from "@/server/ratings/fold";
 import type { RatingWindow } from "@/server/ratings/scoring/policy";
 import { loadWindows, windowsOfRatings } from "@/server/ratings/window-store";
 
@@ -37,4 +39,29 @@ export async function pendingCount(db: Db): Promise<number> {
     sql`select count(*)::int as n from ratings where folded_at is distinct from updated_at or folded_score is distinct from score`,
   );
   return row?.n ?? 0;
+}
+
+class SimulatedCrash extends Error {}
+
+/**
+ * One random step of a property test: a fold that dies part-way (its batch's transaction rolls
+ * back whole), a complete fold in random batch sizes, or no fold.
+ */
+export async function maybeFold(db: Db, config: EngineConfig, random: () => number, maxBatch: number) {
+  const action = random();
+  if (action < 0.35) {
+    let batches = 0;
+    const crashAfter = 1 + Math.floor(random() * 3);
+    await runFold(db, config, {
+      batchSize: 1 + Math.floor(random() * (maxBatch - 5)),
+      afterBatchStatement: () => {
+        batches += 1;
+        if (batches === crashAfter) throw new SimulatedCrash();
+      },
+    }).catch((error: unknown) => {
+      if (!(error instanceof SimulatedCrash)) throw error;
+    });
+  } else if (action < 0.7) {
+    await runFold(db, config, { batchSize: 1 + Math.floor(random() * maxBatch) });
+  }
 }
