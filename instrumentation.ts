@@ -2,12 +2,17 @@
 export async function register() {
   // Set by Next.js itself, not by the deployment: the Edge runtime has no process to schedule in.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { serverConfig } = await import("./server/env");
+  const { authSecret, serverConfig } = await import("./server/env");
   // Parses and validates every variable now, so a bad value stops the server with its name.
   const config = serverConfig();
+  if (config.production) authSecret(config); // without NEXTAUTH_SECRET every page would answer 500
+  const { startTracing } = await import("./server/telemetry/tracing");
+  await startTracing(config.operations); // off unless an OTLP endpoint is set
   if (!config.jobs.embeddedScheduler) return;
-  const { getDb } = await import("./server/runtime");
+  const { getJobsDb } = await import("./server/runtime");
   const { startEmbeddedScheduler } = await import("./server/jobs/scheduler");
-  startEmbeddedScheduler(getDb, config.engine);
-  console.log("[jobs] embedded mode: folding ratings every minute, nightly correction at 03:00 UTC");
+  const { logger } = await import("./server/telemetry/log");
+  const log = logger();
+  startEmbeddedScheduler(getJobsDb, config.engine, (message) => log.info(message));
+  log.info("[jobs] embedded mode: folding ratings every minute, nightly correction at 03:00 UTC");
 }

@@ -4,6 +4,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import type { Session } from "next-auth";
 import { SessionProvider } from "next-auth/react";
 import { useEffect, useState, type ReactNode } from "react";
+import { MAX_BATCH_CALLS } from "@/server/api/batch";
 import type { AppRouter } from "@/server/api/root";
 import { makeQueryClient } from "@/server/api/query-client";
 import { TRPCProvider } from "./trpc";
@@ -33,7 +34,12 @@ export function Providers({
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: typeof window === "undefined" ? serverTrpcUrl : "/api/trpc" })],
+      links: [
+        httpBatchLink({
+          url: typeof window === "undefined" ? serverTrpcUrl : "/api/trpc",
+          maxItems: MAX_BATCH_CALLS,
+        }),
+      ],
     }),
   );
   // Marks the document once React has taken over the server-rendered HTML: browser tests wait for

@@ -36,20 +36,38 @@ export function isoTimestamp(column: SQL, precision: keyof typeof ISO_FORMATS = 
   return sql`to_char(${column} at time zone 'UTC', ${sql.raw(`'${ISO_FORMATS[precision]}'`)})`;
 }
 
+/** The name the app's Postgres connections carry in pg_stat_activity. */
+export const APPLICATION_NAME = "steadystar";
+
 export type DbHandle = { db: Db; driver: "postgres" | "pglite"; close: () => Promise<void> };
 
-export async function openPostgres(
-  url: string,
-  options: { max?: number; prepare?: boolean } = {},
-): Promise<DbHandle> {
+export type PostgresOptions = {
+  max?: number;
+  prepare?: boolean;
+  /** How long opening a connection may take before the query fails (postgres.js waits 30 s). */
+  connectTimeoutMs?: number;
+  /** Server-side limit on each statement; 0 or unset sends none (the server's own setting holds). */
+  statementTimeoutMs?: number;
+};
+
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
+  const statementTimeout = options.statementTimeoutMs ?? 0;
   // Off by default so the client works behind any transaction pooler (PgBouncer before 1.21).
   // On a direct connection, or a pooler that keeps prepared statements, DATABASE_PREPARE=1 saves
   // the planning of every statement (about a millisecond for the post list).
   const client = postgres(url, {
     prepare: options.prepare ?? false,
     max: options.max ?? 10,
+    connect_timeout: (options.connectTimeoutMs ?? 30_000) / 1000,
+    // A startup parameter, so it costs no round trip; a pooler that refuses unknown startup
+    // parameters needs it off here and set on the role instead (ALTER ROLE … SET statement_timeout).
+    // application_name names the app's connections in pg_stat_activity (the pool metrics count them by it).
+    connection: {
+      application_name: APPLICATION_NAME,
+      ...(statementTimeout > 0 ? { statement_timeout: statementTimeout } : {}),
+    },
     onnotice: () => {},
   });
   const db = drizzle(client, { schema }) as unknown as Db;
@@ -137,6 +155,12 @@ export type DatabaseOptions = {
   pgliteDir: string | null;
   /** A serverless platform (Vercel), where the embedded database cannot run. */
   serverless: boolean;
+  /** How long opening a Postgres connection may take. */
+  connectTimeoutMs: number;
+  /** statement_timeout of request connections; 0: none sent. */
+  queryTimeoutMs: number;
+  /** Connections of background work (engine jobs, scripts), apart from the requests' pool. */
+  jobsPoolSize: number;
 };
 
 export function pgliteDir(dir: string | null): string {
@@ -144,9 +168,25 @@ export function pgliteDir(dir: string | null): string {
   return path.resolve(/*turbopackIgnore: true*/ dir ?? path.join(process.cwd(), ".data", "pglite"));
 }
 
+/**
+ * Who the connections are for. Requests get a bounded statement time, so no single query holds a
+ * connection for long. Background work (the engine's jobs in the server, CLI scripts) gets a small
+ * pool of its own, so request traffic cannot starve the fold, and no statement limit, since a
+ * large fold, correction or seed is legitimate.
+ */
+export type DbRole = "requests" | "background";
+
 /** Chooses the driver: a Postgres URL → postgres.js, otherwise embedded PGlite. */
-export async function openDatabase(options: DatabaseOptions): Promise<DbHandle> {
-  if (options.url) return openPostgres(options.url, { max: options.poolSize, prepare: options.prepare });
+export async function openDatabase(options: DatabaseOptions, role: DbRole = "background"): Promise<DbHandle> {
+  if (options.url) {
+    const shared = { prepare: options.prepare, connectTimeoutMs: options.connectTimeoutMs };
+    return openPostgres(
+      options.url,
+      role === "requests"
+        ? { ...shared, max: options.poolSize, statementTimeoutMs: options.queryTimeoutMs }
+        : { ...shared, max: options.jobsPoolSize },
+    );
+  }
   if (options.serverless) {
     throw new Error(
       "DATABASE_URL is not set. The embedded PGlite database cannot run on Vercel: set DATABASE_URL to a Postgres (for example Neon) connection string.",

@@ -83,6 +83,8 @@ export const posts = pgTable(
     index("posts_newest_idx").on(t.createdAt, t.id),
     index("posts_top_idx").on(sql`coalesce(${t.score}, -1)`, t.id),
     index("posts_most_rated_idx").on(t.ratingCount, t.id),
+    // Title search (server/posts/search.ts): the same expression as the queries, so they use it.
+    index("posts_title_search_idx").using("gin", sql`to_tsvector('simple', ${t.title})`),
   ],
 );
 
@@ -183,6 +185,23 @@ export const correctionReports = pgTable("correction_reports", {
   maxCountDifference: integer("max_count_difference").notNull(),
   durationMs: integer("duration_ms").notNull(),
 });
+
+/** One row per fold run: how far behind the fold was when it started, and what it did (the lag history). */
+export const foldRuns = pgTable(
+  "fold_runs",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }).notNull(),
+    pendingBefore: integer("pending_before").notNull(),
+    lagSeconds: doublePrecision("lag_seconds").notNull(),
+    batches: integer("batches").notNull(),
+    folded: integer("folded").notNull(),
+    postsRescored: integer("posts_rescored").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [index("fold_runs_started_idx").on(t.startedAt)],
+);
 
 export type User = typeof users.$inferSelect;
 export type Post = typeof posts.$inferSelect;

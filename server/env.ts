@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { DatabaseOptions } from "@/db/client";
 import { jobMode, type JobMode } from "@/server/jobs/schedule";
 import { limitsConfigFromEnv, type LimitsConfig } from "@/server/limits";
+import { OPERATIONS_VARIABLES, operationsConfig, type OperationsConfig } from "@/server/operations/config";
 import { engineConfig, type EngineConfig } from "@/server/ratings/config";
 
 // The server's configuration: every environment variable the code reads, validated once per process.
@@ -29,6 +30,9 @@ const schema = z.object({
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(10),
   DATABASE_PREPARE: flag,
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
+  DATABASE_JOBS_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(2),
   PGLITE_DIR: optionalText,
   VERCEL: optionalText,
   ADMIN_EMAILS: z.string().default(""),
@@ -40,7 +44,7 @@ const schema = z.object({
   INNGEST_EVENT_KEY: optionalText,
 });
 
-/** Read by the engine, jobs and limits parsers (server/ratings/config.ts, server/jobs/schedule.ts, server/limits.ts). */
+/** Read by the engine, jobs, limits and operations parsers (server/ratings/config.ts, server/jobs/schedule.ts, server/limits.ts, server/operations/config.ts). */
 const DELEGATED = [
   "RATING_WINDOW_SECONDS",
   "SCORE_POLICY",
@@ -56,6 +60,9 @@ const DELEGATED = [
   "LIMIT_SIGNIN_EMAIL",
   "LIMIT_SIGNIN_IP",
   "LIMIT_FAILOPEN_RATING",
+  "LIMIT_REDIS_TIMEOUT_MS",
+  "LIMIT_REDIS_BREAK_SECONDS",
+  ...OPERATIONS_VARIABLES,
 ] as const;
 
 /** Every variable the server reads (the README table and .env.example list the same). */
@@ -75,6 +82,7 @@ export type ServerConfig = {
   engine: EngineConfig;
   jobs: { mode: JobMode; embeddedScheduler: boolean };
   limits: LimitsConfig;
+  operations: OperationsConfig;
 };
 
 /** Parses an environment; throws one message naming each bad variable. Pure: tests pass their own env. */
@@ -94,6 +102,9 @@ export function parseServerConfig(env: Env): ServerConfig {
       prepare: e.DATABASE_PREPARE === "1",
       pgliteDir: e.PGLITE_DIR ?? null,
       serverless: Boolean(e.VERCEL),
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
+      jobsPoolSize: e.DATABASE_JOBS_POOL_SIZE,
     },
     authSecret: e.NEXTAUTH_SECRET ?? null,
     allowDevSecret: e.STEADYSTAR_ALLOW_DEV_SECRET === "1",
@@ -105,6 +116,7 @@ export function parseServerConfig(env: Env): ServerConfig {
     engine: engineConfig(env),
     jobs: { mode, embeddedScheduler: mode === "embedded" && e.STEADYSTAR_SCHEDULER !== "off" },
     limits: limitsConfigFromEnv(env),
+    operations: operationsConfig(env),
   };
 }
 
@@ -131,4 +143,17 @@ export function authSecret(config: ServerConfig = serverConfig()): string {
     );
   }
   return DEV_AUTH_SECRET;
+}
+
+/**
+ * What keeps this process from serving, from its configuration alone (null when nothing): a
+ * production server without NEXTAUTH_SECRET answers 500 on every page, so it must not look healthy.
+ */
+export function configurationProblem(config: ServerConfig = serverConfig()): string | null {
+  try {
+    authSecret(config);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }

@@ -5,6 +5,8 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
+import { inSpan } from "@/server/telemetry/tracing";
+import { CircuitBreaker } from "./circuit-breaker";
 
 export type Rate = { max: number; windowMs: number };
 
@@ -47,7 +49,24 @@ export type LimitsConfig = {
   prefix: string;
   /** A Redis check slower than this counts as failed and falls back to the in-process limiter. */
   redisTimeoutMs: number;
+  /** After a Redis failure, how long every check stays in-process before Redis is tried again. */
+  redisBreakMs: number;
 };
+
+/** The Redis path's own settings: how long a check may wait, and how long an outage is sat out. */
+/** A whole number of at least 1 from `env`, or the default; anything else throws, naming the variable. */
+function wholeNumber(env: Record<string, string | undefined>, variable: { env: string; default: number }) {
+  const text = env[variable.env]?.trim();
+  if (!text) return variable.default;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1)
+    throw new Error(`${variable.env}="${text}" is not a whole number of at least 1`);
+  return Number(text);
+}
+
+export const REDIS_VARIABLES = {
+  timeoutMs: { env: "LIMIT_REDIS_TIMEOUT_MS", default: 250 },
+  breakSeconds: { env: "LIMIT_REDIS_BREAK_SECONDS", default: 30 },
+} as const;
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
 
@@ -96,7 +115,8 @@ export function limitsConfigFromEnv(env: Record<string, string | undefined>): Li
     fallback,
     redis: url && token ? { url, token } : null,
     prefix: "steadystar:limit",
-    redisTimeoutMs: 1_000,
+    redisTimeoutMs: wholeNumber(env, REDIS_VARIABLES.timeoutMs),
+    redisBreakMs: wholeNumber(env, REDIS_VARIABLES.breakSeconds) * 1000,
   };
 }
 
@@ -149,12 +169,12 @@ export type Limits = {
 };
 
 export type LimitsOptions = {
-  /** Where a Redis failure is reported (at most once a minute). */
+  /** Where a Redis outage is reported (once when it starts, once when it ends). */
   log?: (message: string) => void;
   now?: () => number;
+  /** Called for every check the in-process fallback answers because Redis failed (the metrics count them). */
+  onFailOpen?: (rule: string) => void;
 };
-
-const REDIS_LOG_INTERVAL_MS = 60_000;
 
 function keyValue(kind: KeyKind, keys: LimitKeys): string | null {
   const value = keys[kind];
@@ -209,31 +229,38 @@ export function createLimits(config: LimitsConfig, options: LimitsOptions = {}):
     }
   }
 
-  let lastLogged = Number.NEGATIVE_INFINITY;
-  let unlogged = 0;
+  // A slow or failed Redis would otherwise cost every limited call the whole timeout.
+  const breaker = new CircuitBreaker(config.redisBreakMs, now);
   function reportRedisFailure(reason: string) {
-    const at = now();
-    if (at - lastLogged < REDIS_LOG_INTERVAL_MS) {
-      unlogged += 1;
-      return;
-    }
-    const skipped = unlogged ? ` (${unlogged} more failures since the last report)` : "";
-    log(`[limits] Redis rate limiter failed, using in-process limits for now: ${reason}${skipped}`);
-    lastLogged = at;
-    unlogged = 0;
+    if (!breaker.failed()) return;
+    log(
+      `[limits] Redis rate limiter failed, using in-process limits for now (Redis is retried every ${config.redisBreakMs / 1000} s): ${reason}`,
+    );
   }
 
   async function checkRule(name: RuleName, key: string): Promise<Outcome> {
     const ratelimit = remote.get(name);
     if (!ratelimit) return memory.get(name)?.limit(key) ?? { success: true, reset: 0 };
-    try {
-      const result = await ratelimit.limit(key);
-      // On its timeout the library answers "success"; that is an outage, not a verdict.
-      if (result.reason !== "timeout") return result;
-      reportRedisFailure(`no answer within ${config.redisTimeoutMs} ms`);
-    } catch (error) {
-      reportRedisFailure(error instanceof Error ? error.message : String(error));
+    if (breaker.allow()) {
+      try {
+        const result = await inSpan(
+          "redis ratelimit",
+          { "db.system": "redis", "steadystar.limit.rule": name },
+          () => ratelimit.limit(key),
+        );
+        // On its timeout the library answers "success"; that is an outage, not a verdict.
+        if (result.reason !== "timeout") {
+          const outageMs = breaker.succeeded();
+          if (outageMs !== null)
+            log(`[limits] Redis rate limiter is back after ${Math.round(outageMs / 1000)} s`);
+          return result;
+        }
+        reportRedisFailure(`no answer within ${config.redisTimeoutMs} ms`);
+      } catch (error) {
+        reportRedisFailure(error instanceof Error ? error.message : String(error));
+      }
     }
+    options.onFailOpen?.(name);
     return fallback.get(name)?.limit(key) ?? { success: true, reset: 0 };
   }
 

@@ -1,36 +1,50 @@
 import "server-only";
-import { openDatabase, type Db, type DbHandle } from "@/db/client";
+import { openDatabase, type Db, type DbHandle, type DbRole } from "@/db/client";
 import { serverConfig } from "@/server/env";
 import { createLimits, type Limits } from "@/server/limits";
+import { recordLimiterFailOpen } from "@/server/telemetry/metrics";
 
 // What one server process holds once: its database handle and its rate-limit counters.
 
-// Two PGlite instances on one directory silently lose writes, and Next.js dev re-evaluates
-// modules, so the handle lives on globalThis rather than in module scope.
-const globalForDb = globalThis as unknown as { steadystarDb?: Promise<DbHandle> };
+// One handle per role: two PGlite instances on one directory silently lose writes, and Next.js
+// dev re-evaluates modules, so the handles live on globalThis rather than in module scope.
+const globalForDb = globalThis as unknown as { steadystarDb?: Partial<Record<DbRole, Promise<DbHandle>>> };
 
-/** The process's database, opened from the configuration on first use. */
-export function getDbHandle(): Promise<DbHandle> {
-  globalForDb.steadystarDb ??= openDatabase(serverConfig().database).catch((error: unknown) => {
-    globalForDb.steadystarDb = undefined;
+function processHandle(role: DbRole): Promise<DbHandle> {
+  const handles = (globalForDb.steadystarDb ??= {});
+  handles[role] ??= openDatabase(serverConfig().database, role).catch((error: unknown) => {
+    handles[role] = undefined;
     throw error;
   });
-  return globalForDb.steadystarDb;
+  return handles[role];
+}
+
+/** The process's database for requests, opened from the configuration on first use. */
+export function getDbHandle(): Promise<DbHandle> {
+  return processHandle("requests");
 }
 
 export async function getDb(): Promise<Db> {
   return (await getDbHandle()).db;
 }
 
+/**
+ * The engine jobs' own connections on Postgres, so request traffic cannot starve the fold. PGlite
+ * is one connection in this process whatever is asked of it, so there the jobs share the requests' handle.
+ */
+export async function getJobsDb(): Promise<Db> {
+  return (await processHandle(serverConfig().database.url ? "background" : "requests")).db;
+}
+
 /** A handle of its own for a command-line script, which closes it when done. */
 export function openConfiguredDb(): Promise<DbHandle> {
-  return openDatabase(serverConfig().database);
+  return openDatabase(serverConfig().database, "background");
 }
 
 let processLimits: Limits | undefined;
 
 /** The process's rate limits from the configuration, built once (counters must outlive a request). */
 export function defaultLimits(): Limits {
-  processLimits ??= createLimits(serverConfig().limits);
+  processLimits ??= createLimits(serverConfig().limits, { onFailOpen: recordLimiterFailOpen });
   return processLimits;
 }

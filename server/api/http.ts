@@ -4,7 +4,11 @@ import { NextRequest } from "next/server";
 import type { Db } from "@/db/client";
 import type { Limits } from "@/server/limits";
 import { defaultLimits } from "@/server/runtime";
+import { logger } from "@/server/telemetry/log";
+import { requestIdFrom } from "@/server/telemetry/request";
 import { createContext } from "./context";
+import { refuseLargeBatch } from "./batch";
+import { databaseOutageError } from "./outage";
 import { appRouter } from "./root";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -67,17 +71,39 @@ async function boundedBody(req: NextRequest): Promise<NextRequest | Response> {
 export function createTrpcHandler(openDb: () => Promise<Db>, options: { limits?: () => Limits } = {}) {
   const limitsFor = options.limits ?? defaultLimits;
   return async (unbounded: NextRequest): Promise<Response> => {
+    // The proxy refuses these first; checked here too so the handler holds on its own (tests, other mounts).
+    const tooLarge = refuseLargeBatch(unbounded.nextUrl.pathname);
+    if (tooLarge) return tooLarge;
     const req = await boundedBody(unbounded);
     if (req instanceof Response) return req;
+    const requestId = requestIdFrom((name) => req.headers.get(name));
     return fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
       req,
       router: appRouter,
-      createContext: async ({ resHeaders }) =>
-        createContext({ db: await openDb(), headers: req.headers, limits: limitsFor(), resHeaders }),
+      async createContext({ resHeaders }) {
+        resHeaders.set("X-Request-Id", requestId);
+        try {
+          return await createContext({
+            db: await openDb(),
+            headers: req.headers,
+            limits: limitsFor(),
+            resHeaders,
+            requestId,
+          });
+        } catch (error) {
+          throw databaseOutageError(error, resHeaders) ?? error;
+        }
+      },
+      // Answers are per user and can carry secrets (token.create returns one): never stored by a
+      // browser or a shared cache.
+      responseMeta: () => ({ headers: { "Cache-Control": "no-store" } }),
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR")
-          console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+          logger().error(
+            { requestId, procedure: path ?? null, err: error.cause ?? error },
+            "api call failed",
+          );
       },
     });
   };

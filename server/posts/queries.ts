@@ -5,6 +5,7 @@ import { posts } from "@/db/schema";
 import { DomainError } from "@/server/errors";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
 import { decodeCursor, encodeCursor, type PostSort } from "./cursor";
+import { titleSearchQuery } from "./search";
 import { liveCount, unfoldedCountCapped } from "@/server/ratings/live-count";
 import { parseStoredState, summarize } from "@/server/ratings/scoring/engine";
 import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
@@ -125,10 +126,6 @@ function sortKey(sort: PostSort, row: PostRow): string {
   }
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export type ListPostsInput = {
   viewerId: number | null;
   limit: number;
@@ -147,8 +144,15 @@ export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage
       });
     conditions.push(keysetAfter(input.sort, cursor.key, cursor.id));
   }
-  const q = input.q?.trim();
-  if (q) conditions.push(sql`p.title ilike ${`%${escapeLike(q)}%`}`);
+  if (input.q?.trim()) {
+    const query = titleSearchQuery(input.q);
+    // Only punctuation: nothing can match it, and the index has no entry to look up.
+    if (!query) return { items: [], nextCursor: null };
+    conditions.push(
+      // The same expression as posts_title_search_idx, so the planner uses it.
+      sql`to_tsvector('simple', p.title) @@ to_tsquery('simple', ${query})`,
+    );
+  }
   const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const found = await rows<PostRow>(
     db,

@@ -374,4 +374,46 @@ describe("rate limits with Redis down", () => {
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
+
+  it.runIf(REDIS_URL)(
+    "stops waiting for a slow Redis: after one timeout, checks stay in-process until the break ends, then Redis is back",
+    async () => {
+      const { db } = handle;
+      if (!bridge) throw bridgeFailure ?? new Error("the Upstash bridge did not start");
+      const logged: string[] = [];
+      let clock = Date.now();
+      const config = {
+        ...configFor("redis", { LIMIT_RATING_USER: "100/1h" }),
+        redisTimeoutMs: 200,
+        redisBreakMs: 30_000,
+      };
+      const call = client(createLimits(config, { log: (message) => logged.push(message), now: () => clock }));
+      const rater = await makeUser(db);
+      const author = await makeUser(db);
+      const posts = await Promise.all([1, 2, 3, 4, 5, 6].map(() => makePost(db, author)));
+      const ip = newIp();
+      const rate = async (postId: number | undefined) =>
+        (await call("rating.submit", { postId, score: 2 }, { userId: rater, ip })).status;
+
+      bridge.setDelay(2_000);
+      try {
+        expect(await rate(posts[0])).toBe(200); // waited for the timeout, then counted in-process
+        const asked = bridge.requests();
+        for (const postId of posts.slice(1, 4)) expect(await rate(postId)).toBe(200);
+        // The breaker is open: these three never asked Redis.
+        expect(bridge.requests()).toBe(asked);
+        expect(logged).toHaveLength(1);
+        expect(logged[0]).toMatch(/Redis rate limiter failed.*no answer within 200 ms/);
+
+        bridge.setDelay(0);
+        clock += 30_001; // the break is over: the next check probes Redis, which answers now
+        expect(await rate(posts[4])).toBe(200);
+        expect(bridge.requests()).toBeGreaterThan(asked);
+        expect(logged).toHaveLength(2);
+        expect(logged[1]).toMatch(/Redis rate limiter is back/);
+      } finally {
+        bridge.setDelay(0);
+      }
+    },
+  );
 });

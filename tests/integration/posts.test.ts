@@ -126,18 +126,28 @@ describe("post.list and post.byId", () => {
     expect((error as TRPCError).message).toContain(field);
   });
 
-  it("searches titles case-insensitively and treats % and _ literally", async () => {
+  it("searches titles by words, case-insensitively, in any order, the last word as a prefix", async () => {
     const { db } = handle;
     const author = await makeUser(db);
     const a = await makePost(db, author, "Zebra 100% striped");
     const b = await makePost(db, author, "zebra crossing");
+    const c = await makePost(db, author, "A storm, then steady weather");
     await makePost(db, author, "Unrelated");
     const api = callerFor(db, null);
-    expect((await api.post.list({ q: "ZEBRA", limit: 50 })).items.map((p) => p.id).sort()).toEqual(
-      [a, b].sort(),
-    );
-    expect((await api.post.list({ q: "100%", limit: 50 })).items.map((p) => p.id)).toEqual([a]);
-    expect((await api.post.list({ q: "zebra_", limit: 50 })).items).toEqual([]);
+    const ids = async (q: string) => (await api.post.list({ q, limit: 50 })).items.map((p) => p.id).sort();
+    expect(await ids("ZEBRA")).toEqual([a, b].sort());
+    expect(await ids("100%")).toEqual([a]);
+    expect(await ids("steady storm")).toEqual([c]);
+    expect(await ids("zebra strip")).toEqual([a]); // still typing "striped"
+    expect(await ids("zeb")).toEqual([a, b].sort());
+    expect(await ids("zeb ")).toEqual([]); // a finished word matches whole words only
+    expect(await ids("ebra")).toEqual([]); // words are matched from their start, not inside
+    // Punctuation separates words and is never a wildcard or an operator.
+    expect(await ids("zebra_")).toEqual([a, b].sort());
+    expect(await ids("%")).toEqual([]);
+    expect(await ids("_")).toEqual([]);
+    expect(await ids("zebra & !crossing | (x")).toEqual([]);
+    expect(await ids("'zebra'")).toEqual([a, b].sort());
   });
 });
 

@@ -8,7 +8,7 @@ vi.mock("@/server/ratings/fold", () => ({ runFold: jobs.fold }));
 vi.mock("@/server/ratings/correction", () => ({ runCorrection: jobs.correction }));
 vi.mock("@/server/runtime", async (importOriginal) => ({
   ...(await importOriginal<object>()),
-  getDb: jobs.openDb,
+  getJobsDb: jobs.openDb,
 }));
 
 const SIGNING_KEY = "signkey-prod-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";

@@ -16,8 +16,10 @@ type Outcome = { result: Encoded } | { error: string };
 export type UpstashBridge = {
   url: string;
   token: string;
-  /** HTTP requests answered so far (to count round trips). */
+  /** HTTP requests received so far (to count round trips). */
   requests: () => number;
+  /** Makes every later answer wait this long first: a slow Redis. */
+  setDelay: (ms: number) => void;
   close: () => Promise<void>;
 };
 
@@ -100,9 +102,11 @@ export async function startUpstashBridge(redisUrl: string, token = "test-token")
   }
 
   let requests = 0;
+  let delayMs = 0;
   const server = createServer((req, res) => {
     requests += 1;
     void (async () => {
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, { error: "Unauthorized" });
       if (req.method !== "POST") return send(res, 405, { error: "only POST is supported" });
       const base64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
@@ -136,6 +140,9 @@ export async function startUpstashBridge(redisUrl: string, token = "test-token")
     url: `http://127.0.0.1:${port}`,
     token,
     requests: () => requests,
+    setDelay: (ms) => {
+      delayMs = ms;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,16 +1,9 @@
-import { sql } from "drizzle-orm";
-import { rows } from "@/db/client";
+import { checkHealth } from "@/server/health";
 import { getDbHandle } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
-  try {
-    const { db, driver } = await getDbHandle();
-    await rows(db, sql`select 1`);
-    return Response.json({ ok: true, database: driver });
-  } catch (error) {
-    console.error("health check failed:", error);
-    return Response.json({ ok: false, error: "database unreachable" }, { status: 503 });
-  }
+  const { status, body } = await checkHealth(getDbHandle);
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 }

@@ -2,11 +2,11 @@ import { serve } from "inngest/next";
 import type { NextRequest } from "next/server";
 import { serverConfig } from "@/server/env";
 import { createJobFunctions, inngest } from "@/server/jobs/functions";
-import { getDb } from "@/server/runtime";
+import { getJobsDb } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 
-const { fold, correct } = createJobFunctions(getDb, () => serverConfig().engine);
+const { fold, correct } = createJobFunctions(getJobsDb, () => serverConfig().engine);
 
 // Inngest calls this endpoint to run the crons; with a signing key it verifies every request.
 const inngestHandler = serve({ client: inngest, functions: [fold, correct] });
