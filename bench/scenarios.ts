@@ -68,6 +68,8 @@ export type Scenario = {
   base: (t: number) => number;
   /** The organic raters' true quality q at time t. */
   quality: (t: number) => number;
+  /** An organic rater's score at time t, when not round(q + noise) (e.g. a polarised audience). */
+  score?: (random: Random, t: number) => number;
   /** Attack events, given the organic events generated so far (some scenarios reuse their raters). */
   attack?: (random: Random, organic: BenchEvent[]) => BenchEvent[];
   /** The legitimate opinion changes at the event: report the time to converge. */
@@ -93,11 +95,11 @@ export function generate(scenario: Scenario, seed: number): GeneratedRun {
     for (let k = 0; k < n; k++) {
       const t = w + random.uniform() * WINDOW_SECONDS;
       const user = `u${nextUser++}`;
-      organic.push({ t, user, score: organicScore(random, scenario.quality(t)), legit: true });
+      const draw = (at: number) => scenario.score?.(random, at) ?? organicScore(random, scenario.quality(at));
+      organic.push({ t, user, score: draw(t), legit: true });
       if (random.uniform() < UPDATE_SHARE) {
         const later = t + UPDATE_MIN_DELAY + random.uniform() * (UPDATE_MAX_DELAY - UPDATE_MIN_DELAY);
-        if (later < end)
-          organic.push({ t: later, user, score: organicScore(random, scenario.quality(later)), legit: true });
+        if (later < end) organic.push({ t: later, user, score: draw(later), legit: true });
       }
     }
   }
@@ -130,6 +132,27 @@ function crowd(
     legit: false,
   }));
 }
+
+/** `count` new accounts whose rating times follow `shape`: a density over [0, 1) of the span, sampled by rejection. */
+function shaped(
+  random: Random,
+  count: number,
+  from: number,
+  seconds: number,
+  shape: (x: number) => number,
+  score: (r: Random) => number,
+): BenchEvent[] {
+  const events: BenchEvent[] = [];
+  while (events.length < count) {
+    const x = random.uniform();
+    if (random.uniform() < shape(x))
+      events.push({ t: from + x * seconds, user: `a${events.length}`, score: score(random), legit: false });
+  }
+  return events;
+}
+
+/** UTC hour of a Unix time. */
+const hourOf = (t: number) => Math.floor((t % DAY) / HOUR);
 
 const constant = (value: number) => () => value;
 const step = (before: number, after: number) => (t: number) => (t < EVENT_TIME ? before : after);
@@ -240,5 +263,140 @@ export const SCENARIOS: Scenario[] = [
     base: during(3 * HOUR, 20, 2),
     quality: step(3.2, 4.4),
     genuineChange: true,
+  },
+  {
+    name: "tiny-bomb",
+    description:
+      "300 zeros in 10 minutes on a post with a handful of ratings (q = 4.0, base 0.03/window, 4 h old)",
+    historySeconds: 4 * HOUR,
+    base: constant(0.03),
+    quality: constant(4),
+    attack: (random) => crowd(random, "a", 300, EVENT_TIME, 600, () => 0),
+  },
+  {
+    name: "newborn-boost",
+    description: "150 fives in 30 minutes on a post 16 minutes old (q = 2.5, base 1/window)",
+    historySeconds: 16 * 60,
+    base: constant(1),
+    quality: constant(2.5),
+    attack: (random) => crowd(random, "a", 150, EVENT_TIME, 1800, () => 5),
+  },
+  {
+    name: "quiet-drip",
+    description:
+      "300 zeros over 5 hours on a quiet post (q = 4.0, base 0.1/window: one rating per 20 minutes)",
+    historySeconds: DAY,
+    base: constant(0.1),
+    quality: constant(4),
+    attack: (random) => crowd(random, "a", 300, EVENT_TIME, 5 * HOUR, () => 0),
+  },
+  {
+    name: "24h-drip",
+    description: "24 h of 0–1 stars at 0.75× the organic rate (q = 4.0, base 2/window)",
+    historySeconds: DAY,
+    base: constant(2),
+    quality: constant(4),
+    attack: (random) =>
+      crowd(random, "a", (0.75 * 2 * DAY) / WINDOW_SECONDS, EVENT_TIME, DAY, (r) => r.int(2)),
+  },
+  {
+    name: "under-thresholds",
+    description:
+      "8 h of zeros at 0.45× the organic rate, sized to keep every window and the 30-minute sum under the old thresholds (q = 4.0, base 2/window)",
+    historySeconds: DAY,
+    base: constant(2),
+    quality: constant(4),
+    attack: (random) =>
+      crowd(random, "a", (0.45 * 2 * 8 * HOUR) / WINDOW_SECONDS, EVENT_TIME, 8 * HOUR, () => 0),
+  },
+  {
+    name: "300-drip",
+    description: "300 accounts rating 0 spread evenly over 24 h (q = 4.0, base 2/window)",
+    historySeconds: DAY,
+    base: constant(2),
+    quality: constant(4),
+    attack: (random) => crowd(random, "a", 300, EVENT_TIME, DAY, () => 0),
+  },
+  {
+    name: "300-trough",
+    description:
+      "300 accounts rating 0 in the quiet hours (the daily trough, 12–24 h after the event; q = 4.0, base 2/window)",
+    historySeconds: DAY,
+    base: constant(2),
+    quality: constant(4),
+    attack: (random) => crowd(random, "a", 300, EVENT_TIME + 14 * HOUR, 8 * HOUR, () => 0),
+  },
+  {
+    name: "300-waves",
+    description: "300 accounts rating 0 in 6 waves of 20 minutes, 4 h apart (q = 4.0, base 2/window)",
+    historySeconds: DAY,
+    base: constant(2),
+    quality: constant(4),
+    attack: (random) =>
+      shaped(
+        random,
+        300,
+        EVENT_TIME,
+        DAY,
+        (x) => ((x * DAY) % (4 * HOUR) < 20 * 60 ? 1 : 0),
+        () => 0,
+      ),
+  },
+  {
+    name: "author-spread",
+    description:
+      "one of 20 quiet posts of an author hit by 300 accounts rating 5 posts each in 3 h: 75 zeros in 3 h (q = 4.0, base 0.1/window)",
+    historySeconds: DAY,
+    base: constant(0.1),
+    quality: constant(4),
+    attack: (random) => crowd(random, "a", 75, EVENT_TIME, 3 * HOUR, () => 0),
+  },
+  {
+    name: "real-drop",
+    description: "opinion drops 4.0 → 2.6 at the event, with 3× the volume from then on (base 2 → 6/window)",
+    historySeconds: DAY,
+    base: step(2, 6),
+    quality: step(4, 2.6),
+    genuineChange: true,
+  },
+  {
+    name: "real-drop-2.8",
+    description: "opinion drops 4.0 → 2.8 at the event, with 3× the volume from then on (base 2 → 6/window)",
+    historySeconds: DAY,
+    base: step(2, 6),
+    quality: step(4, 2.8),
+    genuineChange: true,
+  },
+  {
+    name: "viral-tiny",
+    description:
+      "viral wave on a tiny post: 30/window for 2 h rating 1.5 stars higher (q 2.5 → 4.0, base 0.03/window)",
+    historySeconds: 6 * HOUR,
+    base: during(2 * HOUR, 30, 0.03),
+    quality: step(2.5, 4),
+    genuineChange: true,
+  },
+  {
+    name: "evening-audience",
+    description:
+      "every day 19–22 UTC a second audience at 3× volume rates 2.5 (others 4.0; base 2/window, 2 days of history)",
+    historySeconds: 2 * DAY,
+    base: (t) => (hourOf(t) >= 19 && hourOf(t) < 22 ? 6 : 2),
+    quality: (t) => (hourOf(t) >= 19 && hourOf(t) < 22 ? 2.5 : 4),
+  },
+  {
+    name: "polarised",
+    description: "a polarised audience: 60 % rate 5, 40 % rate 0 or 1 (base 2/window)",
+    historySeconds: DAY,
+    base: constant(2),
+    quality: constant(3),
+    score: (random) => (random.uniform() < 0.6 ? 5 : random.int(2)),
+  },
+  {
+    name: "three-ratings",
+    description: "a post that gets about three ratings in two days (q = 4.0, base 0.004/window)",
+    historySeconds: DAY,
+    base: constant(0.004),
+    quality: constant(4),
   },
 ];

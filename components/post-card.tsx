@@ -19,6 +19,11 @@ export function PostCard({ post }: { post: PostSummary }) {
       <p className="excerpt">{post.excerpt}</p>
       <div className="card-footer">
         <ScoreBadge score={post.score} ratingCount={post.ratingCount} />
+        {post.held && (
+          <Link className="held-marker" href={`/posts/${post.id}#steadiness`}>
+            Some ratings held: why?
+          </Link>
+        )}
         <RatingControl post={post} />
       </div>
     </article>

@@ -1,16 +1,25 @@
 import { formatRatingCount, formatScore } from "./format";
 import { StaticStars } from "./star-rating";
 
+/** Below this many ratings the score is the plain average of very few opinions, and says so. */
+const FEW_RATINGS = 5;
+
 export function ScoreBadge({ score, ratingCount }: { score: number | null; ratingCount: number }) {
   const shown = formatScore(score);
+  const few = shown !== null && ratingCount > 0 && ratingCount < FEW_RATINGS;
   return (
     <div
       className="score"
-      aria-label={shown ? `Score ${shown} out of 5 from ${formatRatingCount(ratingCount)}` : "Not rated yet"}
+      aria-label={
+        shown
+          ? `Score ${shown} out of 5 from ${formatRatingCount(ratingCount)}${few ? " (few ratings)" : ""}`
+          : "Not rated yet"
+      }
     >
       <StaticStars score={score} />
       <strong className="score-value">{shown ?? "Not rated yet"}</strong>
       <span className="count">{formatRatingCount(ratingCount)}</span>
+      {few && <span className="few">few ratings</span>}
     </div>
   );
 }

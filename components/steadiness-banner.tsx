@@ -1,5 +1,16 @@
-import type { Steadiness } from "@/server/ratings/scoring/policy";
+import type { HoldRule, Steadiness } from "@/server/ratings/scoring/policy";
 import { formatUtcTime } from "./format";
+
+function hours(seconds: number): string {
+  return seconds < 3600 ? `${Math.round(seconds / 60)} minutes` : `${Math.round(seconds / 3600)} hours`;
+}
+
+/** Which rule held the ratings, in words. */
+function how(rule: HoldRule, period: string, peak: number): string {
+  if (rule.kind === "burst")
+    return `They arrived in a burst ${period}, up to ${Math.round(peak)}× the volume this post normally gets at that hour`;
+  return `They arrived ${period} as a long campaign: over about ${hours(rule.scaleSeconds)}, far more ratings of these stars than this post normally gets`;
+}
 
 /** Says plainly why the score is being held steady, and lets the reader see the unweighted score. */
 export function SteadinessBanner({
@@ -22,14 +33,14 @@ export function SteadinessBanner({
       ? `around ${formatUtcTime(steadiness.heldSince)} UTC`
       : `between ${formatUtcTime(steadiness.heldSince)} and ${formatUtcTime(steadiness.lastHeldAt)} UTC`;
   return (
-    <aside className="banner" role="status" aria-label="Why this score is held steady">
+    <aside id="steadiness" className="banner" role="status" aria-label="Why this score is held steady">
       <p>
         <strong>
           {held.toLocaleString("en")} recent {held === 1 ? "rating is" : "ratings are"} counted at reduced
           weight.
         </strong>{" "}
-        They arrived in a burst {period}, up to {Math.round(steadiness.peakVolumeRatio)}× this post’s normal
-        volume, averaging {steadiness.heldMean.toFixed(1)} stars
+        {how(steadiness.rule, period, steadiness.peakVolumeRatio)}, averaging {steadiness.heldMean.toFixed(1)}{" "}
+        stars
         {distance !== null &&
           ` (${Math.abs(distance).toFixed(1)} ${distance < 0 ? "below" : "above"} the score)`}
         . They count in full once calm traffic confirms the same opinion.

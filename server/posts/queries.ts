@@ -10,6 +10,7 @@ import { liveCount, unfoldedCountCapped } from "@/server/ratings/live-count";
 import { parseStoredState, summarize } from "@/server/ratings/scoring/engine";
 import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
 import type { Steadiness } from "@/server/ratings/scoring/policy";
+import { RANKING_PRIOR } from "@/server/ratings/scoring/ranking";
 
 export type PostSummary = {
   id: number;
@@ -19,9 +20,13 @@ export type PostSummary = {
   createdAt: string;
   ratingCount: number;
   score: number | null;
+  /** What the "top" sort ranks by: the score shrunk toward a prior for few ratings (rankingScore). */
+  rank: number;
   myRating: number | null;
   /** Locked by a moderator: ratings are refused, the score stays. */
   locked: boolean;
+  /** Some recent ratings are held aside from the score (the post page explains why). */
+  held: boolean;
   analysis: TextAnalysis;
 };
 
@@ -49,9 +54,11 @@ type PostRow = {
   rating_count: number;
   unfolded: number;
   score: number | null;
+  rank: number;
   score_state?: string | null;
   my_rating: number | null;
   locked: boolean;
+  held: boolean;
   word_count: number;
   avg_word_length: number;
 };
@@ -66,8 +73,10 @@ function toSummary(row: PostRow, ratingCount: number): PostSummary {
     // Live: folded ratings plus new ones the next fold will count; the score moves at that fold.
     ratingCount,
     score: row.score,
+    rank: row.rank,
     myRating: row.my_rating,
     locked: row.locked,
+    held: row.held,
     analysis: { wordCount: row.word_count, avgWordLength: row.avg_word_length },
   };
 }
@@ -83,12 +92,15 @@ function postColumns(viewerId: number | null): SQL {
     ${isoTimestamp(sql`p.created_at`, "ms")} as created_at,
     ((extract(epoch from p.created_at) * 1000000)::bigint)::text as created_us,
     ${unfoldedCountCapped(sql`p.id`)} as unfolded,
-    p.rating_count, p.score, ${myRating} as my_rating, p.locked_at is not null as locked, p.word_count, p.avg_word_length`;
+    p.rating_count, p.score, ${RANK} as rank, ${myRating} as my_rating, p.locked_at is not null as locked, p.held_count >= 0.5 as held, p.word_count, p.avg_word_length`;
 }
+
+// rankingScore in SQL: the "top" sort orders and pages by exactly this value.
+const RANK = sql`coalesce((${RANKING_PRIOR.weight}::float8 * ${RANKING_PRIOR.mean} + p.score * p.rating_count) / (${RANKING_PRIOR.weight} + p.rating_count), -1)`;
 
 const ORDER: Record<PostSort, SQL> = {
   newest: sql`p.created_at desc, p.id desc`,
-  top: sql`coalesce(p.score, -1) desc, p.id desc`,
+  top: sql`${RANK} desc, p.id desc`,
   most_rated: sql`p.rating_count desc, p.id desc`,
 };
 
@@ -97,7 +109,7 @@ function keysetAfter(sort: PostSort, key: string, id: number): SQL {
     case "newest":
       return sql`(p.created_at, p.id) < (timestamptz 'epoch' + ${key}::bigint * interval '1 microsecond', ${id})`;
     case "top":
-      return sql`(coalesce(p.score, -1), p.id) < (${key}::float8, ${id})`;
+      return sql`(${RANK}, p.id) < (${key}::float8, ${id})`;
     case "most_rated":
       return sql`(p.rating_count, p.id) < (${key}::int, ${id})`;
   }
@@ -108,7 +120,7 @@ function sortKey(sort: PostSort, row: PostRow): string {
     case "newest":
       return row.created_us;
     case "top":
-      return String(row.score ?? -1);
+      return String(row.rank);
     case "most_rated":
       return String(row.rating_count);
   }

@@ -183,6 +183,11 @@ describe("fold and correction", () => {
     expect(post.steadiness?.heldCount).toBeGreaterThan(100);
     expect(post.steadiness?.heldMean).toBeLessThan(0.5);
     expect(post.scoreAllIncluded).toBeLessThan(2);
+    // The explanation names the rule, and the list card knows to link to it.
+    expect(post.steadiness?.rule).toEqual({ kind: "burst" });
+    const listed = (await callerFor(db, null).post.list({ sort: "newest", limit: 50 })).items;
+    expect(listed.find((p) => p.id === postId)?.held).toBe(true);
+    expect(calm.held).toBe(false);
 
     // The chart's series is replayed from checkpoints by the same code: its last point is the score.
     const history = await callerFor(db, null).post.history({ id: postId, hours: 3 });

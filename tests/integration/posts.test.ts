@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
+import { rankingScore } from "@/server/ratings/scoring/ranking";
 import { describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
 import { testDbForFile } from "../support/db";
@@ -192,7 +193,7 @@ describe("pagination", () => {
     );
   });
 
-  it("orders by score and by rating count with no duplicates or gaps, ties broken by id", async () => {
+  it("orders by rank (score shrunk for few ratings) and by rating count with no duplicates or gaps, ties broken by id", async () => {
     const { db } = handle;
     const author = await makeUser(db);
     const raters = await makeUsers(db, 3);
@@ -212,7 +213,8 @@ describe("pagination", () => {
       expect(seen).toHaveLength(total);
       expect(new Set(seen).size).toBe(total);
       const all = (await callerFor(db, null).post.list({ sort, limit: 50 })).items;
-      const key = (p: (typeof all)[number]) => (sort === "top" ? (p.score ?? -1) : p.ratingCount);
+      const key = (p: (typeof all)[number]) =>
+        sort === "top" ? rankingScore(p.score, p.ratingCount) : p.ratingCount;
       for (let i = 1; i < all.length; i++) {
         const prev = all[i - 1]!;
         const cur = all[i]!;

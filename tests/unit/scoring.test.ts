@@ -1,39 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { initialState, replay, summarize, type EngineState } from "@/server/ratings/scoring/engine";
-import type { Histogram } from "@/server/ratings/scoring/histogram";
 import type { PolicyName, RatingWindow } from "@/server/ratings/scoring/policy";
 import { mulberry32 } from "../support/random";
-
-const W = 120;
-
-function histogramOf(scores: number[]): Histogram {
-  const h: Histogram = [0, 0, 0, 0, 0, 0];
-  for (const s of scores) h[s] = (h[s] ?? 0) + 1;
-  return h;
-}
+import { histogramOf, organic, W } from "../support/windows";
 
 function scoreAfter(policy: PolicyName, windows: RatingWindow[]) {
   return summarize(replay(initialState(policy), windows, W).at(-1) ?? initialState(policy));
-}
-
-function organic(
-  random: () => number,
-  windows: number,
-  perWindow: number,
-  quality: number,
-  from = 0,
-): RatingWindow[] {
-  const out: RatingWindow[] = [];
-  for (let i = 0; i < windows; i++) {
-    const scores: number[] = [];
-    const n = Math.floor(random() * perWindow * 2 + 0.5);
-    for (let k = 0; k < n; k++) {
-      const noise = (random() + random() + random() - 1.5) * 2;
-      scores.push(Math.min(5, Math.max(0, Math.round(quality + noise))));
-    }
-    if (scores.length) out.push({ start: (from + i) * W, counts: histogramOf(scores) });
-  }
-  return out;
 }
 
 describe("reference histories", () => {
@@ -65,10 +37,10 @@ describe("reference histories", () => {
       expect(summarize(initialState(policy)).score).toBeNull();
   });
 
-  it("steady: a few ratings are shrunk toward the prior mean of 3", () => {
+  it("steady: a lone 5★ shows 5.0 (the displayed score is the plain average of accepted ratings)", () => {
     const summary = scoreAfter("steady", [{ start: 0, counts: histogramOf([5]) }]);
-    expect(summary.score).toBeCloseTo((5 * 3 + 5) / 6, 12);
-    expect(summary.scoreAllIncluded).toBeCloseTo((5 * 3 + 5) / 6, 12);
+    expect(summary.score).toBe(5);
+    expect(summary.scoreAllIncluded).toBe(5);
   });
 });
 

@@ -6,8 +6,16 @@ export type RatingWindow = { start: number; counts: Histogram };
 export const POLICY_NAMES = ["steady", "windowed", "mean"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
+/**
+ * The rule that held ratings: one window far above the expected volume (`burst`), or a shifted
+ * excess that built up over a longer time scale (`campaign`, with that scale in seconds).
+ */
+export type HoldRule = { kind: "burst" } | { kind: "campaign"; scaleSeconds: number };
+
 /** Why part of a post's recent ratings count at reduced weight (steady policy only). */
 export type Steadiness = {
+  /** The rule that held the most recent of them. */
+  rule: HoldRule;
   /** Ratings (as weight) held aside from the displayed score. */
   heldCount: number;
   /** Their mean star value, and how far it lies from the displayed score. */
@@ -15,7 +23,7 @@ export type Steadiness = {
   /** Start of the first and last window whose ratings were held, Unix seconds. */
   heldSince: number;
   lastHeldAt: number;
-  /** Largest window volume seen among them, as a multiple of the post's normal volume. */
+  /** Largest volume seen among them, as a multiple of the volume expected for the post at that time. */
   peakVolumeRatio: number;
 };
 

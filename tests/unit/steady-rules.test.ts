@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { initialState, replay, summarize, type EngineState } from "@/server/ratings/scoring/engine";
+import type { RatingWindow } from "@/server/ratings/scoring/policy";
+import { rankingScore } from "@/server/ratings/scoring/ranking";
+import {
+  DEFAULT_STEADY_PARAMS,
+  createSteadyPolicy,
+  type SteadyParams,
+} from "@/server/ratings/scoring/steady";
+import { mulberry32 } from "../support/random";
+import { histogramOf, organic, W } from "../support/windows";
+
+const HOUR_WINDOWS = 3600 / W;
+
+/** The steady policy with some parameters changed, run over windows; returns its displayed score and explanation. */
+function run(windows: RatingWindow[], params: Partial<SteadyParams> = {}) {
+  const policy = createSteadyPolicy({ ...DEFAULT_STEADY_PARAMS, ...params });
+  let state = policy.initial();
+  for (const w of windows) state = policy.step(state, w, W);
+  return { score: policy.score(state), steadiness: policy.steadiness(state) };
+}
+
+function zeros(count: number, from: number, windows: number): RatingWindow[] {
+  return Array.from({ length: windows }, (_, i) => ({
+    start: (from + i) * W,
+    counts: histogramOf(Array.from({ length: count / windows }, () => 0)),
+  }));
+}
+
+const meanOf = (windows: RatingWindow[]) => {
+  let n = 0;
+  let sum = 0;
+  for (const w of windows) w.counts.forEach((c, s) => ((n += c), (sum += c * s)));
+  return sum / n;
+};
+
+describe("steady policy rules", () => {
+  it("long tail: protects a post with three ratings against a burst (no minimum of accepted ratings)", () => {
+    const prior: RatingWindow[] = [4, 5, 4].map((s, i) => ({ start: i * 20 * W, counts: histogramOf([s]) }));
+    const bombed = run([...prior, ...zeros(300, 100, 5)]);
+    expect(bombed.score).toBeCloseTo(13 / 3, 6);
+    expect(bombed.steadiness?.rule).toEqual({ kind: "burst" });
+    // With the site's expectation replaced by a generous per-post floor, the same burst passes.
+    expect(run([...prior, ...zeros(300, 100, 5)], { siteRate: 20, minBaseline: 20 }).score).toBeLessThan(1);
+  });
+
+  it("time scales: 300 zeros over 5 hours on a quiet post are held as a campaign, star by star", () => {
+    const random = mulberry32(11);
+    const history = organic(random, 720, 0.5, 4);
+    const after = organic(random, 150, 0.5, 4, 720);
+    const drip = after.map((w) => ({
+      ...w,
+      counts: w.counts.map((c, s) => c + (s === 0 ? 2 : 0)),
+    })) as RatingWindow[];
+    const legit = meanOf([...history, ...after]);
+    const steady = run([...history, ...drip]);
+    expect(Math.abs((steady.score ?? 0) - legit)).toBeLessThan(0.4);
+    expect(steady.steadiness?.rule.kind).toBe("campaign");
+    // Two zeros a window is no burst on its own: without the per-star campaign test nothing holds.
+    const windowsOnly = run([...history, ...drip], { campaignVolume: 1e9 });
+    expect(Math.abs((windowsOnly.score ?? 0) - legit)).toBeGreaterThan(1);
+  });
+
+  it("genuine change: a real drop at normal volume is followed, by the crowd's own shortfall", () => {
+    const random = mulberry32(12);
+    const history = [...organic(random, 720, 2, 4), ...organic(random, 720, 2, 2, 720)];
+    const mean = meanOf(history);
+    expect(Math.abs((run(history).score ?? 0) - mean)).toBeLessThan(0.05);
+    // Without the shortfall test (it can never fire) and the crowd test, the drop stays held.
+    const held = run(history, { shortfallMinExpected: Infinity, changeMinExcess: Infinity });
+    expect(Math.abs((held.score ?? 0) - mean)).toBeGreaterThan(0.1);
+  });
+
+  it("genuine change: a viral crowd rating higher at 10× volume is followed within hours", () => {
+    const random = mulberry32(13);
+    const history = organic(random, 720, 2, 3.2);
+    const wave = organic(random, 3 * HOUR_WINDOWS, 20, 4.4, 720);
+    const after = organic(random, 3 * HOUR_WINDOWS, 2, 4.4, 720 + 3 * HOUR_WINDOWS);
+    const all = [...history, ...wave, ...after];
+    expect(Math.abs((run(all).score ?? 0) - meanOf(all))).toBeLessThan(0.1);
+  });
+
+  it("a campaign's end does not keep capping the hours after it (the 30-minute lean)", () => {
+    const random = mulberry32(14);
+    const history = organic(random, 720, 2, 4);
+    const campaign = organic(random, 2 * HOUR_WINDOWS, 2, 4, 720).map((w) => ({
+      ...w,
+      counts: w.counts.map((c, s) => c + (s === 0 ? 3 : 0)) as RatingWindow["counts"],
+    }));
+    const after = organic(random, 12 * HOUR_WINDOWS, 2, 4, 720 + 2 * HOUR_WINDOWS);
+    const steady = run([...history, ...campaign, ...after]);
+    const leanless = run([...history, ...campaign, ...after], { leanStars: -Infinity });
+    expect(steady.steadiness?.heldCount ?? 0).toBeLessThan(leanless.steadiness?.heldCount ?? 0);
+  });
+
+  it("displays the plain average; ranking shrinks small counts toward 3", () => {
+    expect(run([{ start: 0, counts: histogramOf([5]) }]).score).toBe(5);
+    expect(rankingScore(5, 1)).toBeCloseTo(20 / 6, 12);
+    expect(rankingScore(5, 1)).toBeLessThan(rankingScore(4.6, 200));
+    expect(rankingScore(null, 0)).toBe(-1);
+  });
+
+  it("states stored before the time scales existed resume without error", () => {
+    const old = {
+      ...initialState("steady"),
+      inner: { ...(initialState("steady").inner as object), traffic: undefined },
+    };
+    const next = replay(old as EngineState, [{ start: 0, counts: histogramOf([4]) }], W).at(-1)!;
+    expect(summarize(next).score).toBe(4);
+  });
+});
