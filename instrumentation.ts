@@ -6,6 +6,9 @@ export async function register() {
   engineConfig(); // fail fast on a bad RATING_WINDOW_SECONDS or SCORE_POLICY
   const { limitsConfigFromEnv } = await import("./server/limits");
   limitsConfigFromEnv(); // fail fast on a bad LIMIT_* value or half the Upstash pair
+  const { proxyTrustFromEnv, recordSocketAddresses } = await import("./server/client-address");
+  proxyTrustFromEnv(); // fail fast on a bad TRUST_PROXY
+  recordSocketAddresses();
   if (jobMode() === "inngest") return;
   if (process.env.STEADYSTAR_SCHEDULER === "off") return;
   const { getDb } = await import("./db/client");

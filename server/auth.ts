@@ -2,7 +2,8 @@ import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb, type Db } from "@/db/client";
 import { authSecret } from "./env";
-import { clientIpFromHeaders, defaultLimits, type Limits } from "./limits";
+import { clientAddress } from "./client-address";
+import { defaultLimits, type Limits } from "./limits";
 import { verifyCredentials } from "./users/accounts";
 import { endSessions, sessionUserId } from "./users/sessions";
 
@@ -55,7 +56,7 @@ export function authorizeCredentials(deps: { openDb?: () => Promise<Db>; limits?
     const password = credentials?.password;
     if (typeof email !== "string" || typeof password !== "string") return null;
     if (email.length > 254 || password.length > 200) return null;
-    const ip = clientIpFromHeaders((name) => headerValue(req?.headers, name));
+    const ip = clientAddress((name) => headerValue(req?.headers, name));
     const verdict = await (deps.limits ?? defaultLimits()).check("signin", { email, ip });
     if (!verdict.ok) throw new Error(verdict.message);
     const user = await verifyCredentials(await openDb(), email, password);

@@ -252,9 +252,3 @@ export function defaultLimits(): Limits {
   processLimits ??= createLimits(limitsConfigFromEnv());
   return processLimits;
 }
-
-/** The client's address from X-Forwarded-For (first hop, as Vercel and Next's own server set it) or X-Real-IP. */
-export function clientIpFromHeaders(get: (name: string) => string | null | undefined): string {
-  const forwarded = get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || get("x-real-ip")?.trim() || "unknown";
-}

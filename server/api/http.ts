@@ -3,7 +3,8 @@ import { getToken } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import type { Db } from "@/db/client";
 import { authSecret } from "@/server/env";
-import { clientIpFromHeaders, defaultLimits, type Limits } from "@/server/limits";
+import { clientAddress } from "@/server/client-address";
+import { defaultLimits, type Limits } from "@/server/limits";
 import { sessionUserId } from "@/server/users/sessions";
 import { verifyToken } from "@/server/users/tokens";
 import { appRouter } from "./root";
@@ -27,9 +28,9 @@ export async function userIdFromRequest(req: NextRequest, db: Db): Promise<numbe
   return sessionUserId(db, token);
 }
 
-/** The client's address as the platform reports it (Vercel and most proxies set X-Forwarded-For). */
+/** The client's address, from the source TRUST_PROXY says to believe. */
 export function clientIp(req: NextRequest): string {
-  return clientIpFromHeaders((name) => req.headers.get(name));
+  return clientAddress((name) => req.headers.get(name));
 }
 
 /**

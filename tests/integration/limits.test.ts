@@ -91,7 +91,8 @@ function client(limits: Limits) {
   return async (path: string, body: unknown, who: { userId?: number; ip: string }): Promise<CallResult> => {
     const headers: Record<string, string> = {
       "content-type": "application/json",
-      "x-forwarded-for": `${who.ip}, 10.0.0.1`,
+      // What the client wrote first, then the address the trusted proxy saw (TRUST_PROXY=1).
+      "x-forwarded-for": `10.0.0.1, ${who.ip}`,
     };
     if (who.userId !== undefined) headers.cookie = await sessionCookie(who.userId);
     const res = await handler(
