@@ -15,7 +15,10 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** ADMIN_EMAILS: comma-separated emails whose accounts become admins when they register or sign in. */
+/**
+ * ADMIN_EMAILS: comma-separated emails that may be made admins. Owning the address must be proven
+ * first (email verification): registering or signing in with one grants nothing by itself.
+ */
 export function isConfiguredAdmin(
   email: string,
   env: Record<string, string | undefined> = process.env,
@@ -44,7 +47,7 @@ export async function registerUser(
       db,
       sql`insert into users (email, name, password_hash, role)
           values (${normalizeEmail(input.email)}, ${input.name.trim()}, ${passwordHash},
-                  ${isConfiguredAdmin(input.email) ? "admin" : "user"})
+                  'user')
           returning id, email, name, role`,
     );
     if (!user) throw new Error("insert returned no user");
@@ -79,10 +82,6 @@ export async function verifyCredentials(
   }
   const ok = await verify(user.password_hash, password).catch(() => false);
   if (!ok) return null;
-  if (user.role !== "admin" && isConfiguredAdmin(user.email)) {
-    await rows(db, sql`update users set role = 'admin' where id = ${user.id}`);
-    user.role = "admin";
-  }
   return {
     id: user.id,
     email: user.email,
