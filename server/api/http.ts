@@ -18,14 +18,18 @@ export const TRPC_ENDPOINT = "/api/trpc";
  * unless that session was ended (sign-out, password change, role change).
  */
 export async function userIdFromRequest(req: NextRequest, db: Db): Promise<number | null> {
-  const authorization = req.headers.get("authorization");
-  if (authorization !== null) {
-    const bearer = /^bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (credentialOf(req) === "token") {
+    const bearer = /^bearer\s+(\S+)$/i.exec(req.headers.get("authorization")?.trim() ?? "");
     return bearer?.[1] ? ((await verifyToken(db, bearer[1]))?.userId ?? null) : null;
   }
   // Decoding proves the cookie was issued here; the session version says it was not ended since.
   const token = await getToken({ req, secret: authSecret() });
   return sessionUserId(db, token);
+}
+
+/** Which credential decides the caller: any Authorization header means the token, never the cookie. */
+export function credentialOf(req: NextRequest): "session" | "token" {
+  return req.headers.get("authorization") === null ? "session" : "token";
 }
 
 /** The client's address, from the source TRUST_PROXY says to believe. */
@@ -102,6 +106,7 @@ export function createTrpcHandler(openDb: () => Promise<Db>, options: { limits?:
         return {
           db,
           userId: await userIdFromRequest(req, db),
+          credential: credentialOf(req),
           ip: clientIp(req),
           resHeaders,
           limits: limitsFor(),

@@ -9,6 +9,8 @@ export type Context = {
   db: Db;
   /** The signed-in user (session cookie or API token), or null for an anonymous request. */
   userId: number | null;
+  /** How the user signed this request: a session cookie or an API token (absent: in-process callers). */
+  credential?: "session" | "token";
   /** The client's address, for per-IP limits ("unknown" when the platform does not say). */
   ip?: string;
   /** Response headers of the HTTP request, when there is one (Retry-After and the like). */

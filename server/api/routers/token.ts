@@ -6,6 +6,12 @@ import { protectedProcedure, router } from "../trpc";
 export const tokenRouter = router({
   /** Returns the token in full, once; only its hash is stored. */
   create: protectedProcedure.input(createTokenInput).mutation(async ({ ctx, input }) => {
+    // A token that could mint tokens would outlive its own revocation through its children.
+    if (ctx.credential === "token")
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "authorization: an API token cannot create tokens; sign in to create one",
+      });
     try {
       return await createToken(ctx.db, ctx.userId, input.name);
     } catch (error) {
