@@ -1,18 +1,15 @@
 // Runs once when a Next.js server process starts.
 export async function register() {
+  // Set by Next.js itself, not by the deployment: the Edge runtime has no process to schedule in.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { jobMode } = await import("./server/jobs/schedule");
-  const { engineConfig } = await import("./server/ratings/config");
-  engineConfig(); // fail fast on a bad RATING_WINDOW_SECONDS or SCORE_POLICY
-  const { limitsConfigFromEnv } = await import("./server/limits");
-  limitsConfigFromEnv(); // fail fast on a bad LIMIT_* value or half the Upstash pair
-  const { proxyTrustFromEnv, recordSocketAddresses } = await import("./server/client-address");
-  proxyTrustFromEnv(); // fail fast on a bad TRUST_PROXY
+  const { serverConfig } = await import("./server/env");
+  // Parses and validates every variable now, so a bad value stops the server with its name.
+  const config = serverConfig();
+  const { recordSocketAddresses } = await import("./server/client-address");
   recordSocketAddresses();
-  if (jobMode() === "inngest") return;
-  if (process.env.STEADYSTAR_SCHEDULER === "off") return;
-  const { getDb } = await import("./db/client");
+  if (!config.jobs.embeddedScheduler) return;
+  const { getDb } = await import("./server/runtime");
   const { startEmbeddedScheduler } = await import("./server/jobs/scheduler");
-  startEmbeddedScheduler(getDb);
+  startEmbeddedScheduler(getDb, config.engine);
   console.log("[jobs] embedded mode: folding ratings every minute, nightly correction at 03:00 UTC");
 }

@@ -1,26 +1,30 @@
+import "server-only";
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getDb, type Db } from "@/db/client";
-import { authSecret } from "./env";
-import { clientAddress } from "./client-address";
-import { defaultLimits, type Limits } from "./limits";
+import type { Db } from "@/db/client";
+import { authSecret, serverConfig } from "./env";
 import { setTimeout as sleep } from "node:timers/promises";
-import { normalizeEmail, verifyCredentials } from "./users/accounts";
+import { clientAddress } from "./client-address";
+import { type Limits } from "./limits";
+import { defaultLimits, getDb } from "./runtime";
+import { verifyCredentials } from "./users/accounts";
+import { normalizeEmail } from "./users/email";
+import type { Role } from "./users/roles";
 import { endSessions, sessionUserId } from "./users/sessions";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: number; name: string; email: string; role: "user" | "admin" };
+    user: { id: number; name: string; email: string; role: Role };
   }
   interface User {
-    role: "user" | "admin";
+    role: Role;
     sessionVersion: number;
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
-    role?: "user" | "admin";
+    role?: Role;
     /** The account's session version when this session was issued (server/users/sessions.ts). */
     sv?: number;
   }
@@ -71,7 +75,7 @@ export function authorizeCredentials(
     if (typeof email !== "string" || typeof password !== "string") return null;
     if (email.length > 254 || password.length > 200) return null;
     const limits = deps.limits ?? defaultLimits();
-    const ip = clientAddress((name) => headerValue(req?.headers, name));
+    const ip = clientAddress((name) => headerValue(req?.headers, name), serverConfig().proxyTrust);
     const verdict = await limits.check("signin", { email, ip });
     if (!verdict.ok) throw new Error(verdict.message);
     const account = normalizeEmail(email);

@@ -22,7 +22,7 @@ const MAX_PROXIES = 10;
 const MAX_ADDRESS_LENGTH = 64;
 
 /** TRUST_PROXY: unset (Vercel's header on Vercel, else the socket), `0`, a proxy count 1–10, or `vercel`. */
-export function proxyTrustFromEnv(env: Record<string, string | undefined> = process.env): ProxyTrust {
+export function proxyTrustFromEnv(env: Record<string, string | undefined>): ProxyTrust {
   const raw = env.TRUST_PROXY?.trim().toLowerCase();
   if (!raw) return env.VERCEL ? { kind: "vercel" } : { kind: "socket" };
   if (raw === "vercel") return { kind: "vercel" };
@@ -40,10 +40,7 @@ function address(value: string | null | undefined): string | null {
 }
 
 /** The client's address by the given trust ("unknown" when the trusted source does not say). */
-export function clientAddress(
-  get: (name: string) => string | null | undefined,
-  trust: ProxyTrust = proxyTrustFromEnv(),
-): string {
+export function clientAddress(get: (name: string) => string | null | undefined, trust: ProxyTrust): string {
   switch (trust.kind) {
     case "socket":
       return address(get(SOCKET_ADDRESS_HEADER)) ?? "unknown";

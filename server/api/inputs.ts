@@ -53,6 +53,8 @@ export const createPostInput = z.object({
 
 export const submitRatingInput = z.object({ postId: id, score: z.int().min(MIN_SCORE).max(MAX_SCORE) });
 
+export const clearRatingInput = z.object({ postId: id });
+
 export const registerInput = z.object({
   email: z.email("must be a valid email address").max(254),
   name: text(1, 80),

@@ -1,33 +1,32 @@
+import "server-only";
 import { hash, verify, argon2id } from "argon2";
-import { sql } from "drizzle-orm";
-import { rows, type Db } from "@/db/client";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
 import { UNIQUE_VIOLATION, pgErrorCode } from "@/db/errors";
+import { users } from "@/db/schema";
+import { parseServerConfig, serverConfig } from "@/server/env";
+import { DomainError } from "@/server/errors";
+import { normalizeEmail } from "./email";
+import type { Role } from "./roles";
 
-export type PublicUser = { id: number; email: string; name: string; role: "user" | "admin" };
+export type PublicUser = { id: number; email: string; name: string; role: Role };
 
-export class EmailTakenError extends Error {
+const publicColumns = { id: users.id, email: users.email, name: users.name, role: users.role };
+
+export class EmailTakenError extends DomainError {
   constructor() {
-    super("email: an account with this email already exists");
+    super("CONFLICT", "an account with this email already exists", { field: "email" });
   }
 }
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
 /**
- * ADMIN_EMAILS: comma-separated emails that may be made admins. Owning the address must be proven
- * first (email verification): registering or signing in with one grants nothing by itself.
+ * ADMIN_EMAILS: emails that may be made admins once their owner has proven the address (email
+ * verification). Registering or signing in with one grants nothing by itself. Tests pass an
+ * environment of their own; the server uses its configuration.
  */
-export function isConfiguredAdmin(
-  email: string,
-  env: Record<string, string | undefined> = process.env,
-): boolean {
-  const list = (env.ADMIN_EMAILS ?? "")
-    .split(",")
-    .map((e) => normalizeEmail(e))
-    .filter(Boolean);
-  return list.includes(normalizeEmail(email));
+export function isConfiguredAdmin(email: string, env?: Record<string, string | undefined>): boolean {
+  const admins = env ? parseServerConfig(env).adminEmails : serverConfig().adminEmails;
+  return admins.includes(normalizeEmail(email));
 }
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): strong, and about 25 ms per hash on this kind of machine.
@@ -43,13 +42,10 @@ export async function registerUser(
 ): Promise<PublicUser> {
   const passwordHash = await hashPassword(input.password);
   try {
-    const [user] = await rows<PublicUser>(
-      db,
-      sql`insert into users (email, name, password_hash, role)
-          values (${normalizeEmail(input.email)}, ${input.name.trim()}, ${passwordHash},
-                  'user')
-          returning id, email, name, role`,
-    );
+    const [user] = await db
+      .insert(users)
+      .values({ email: normalizeEmail(input.email), name: input.name.trim(), passwordHash, role: "user" })
+      .returning(publicColumns);
     if (!user) throw new Error("insert returned no user");
     return user;
   } catch (error) {
@@ -70,35 +66,17 @@ export async function verifyCredentials(
   email: string,
   password: string,
 ): Promise<SignedInUser | null> {
-  const [user] = await rows<PublicUser & { password_hash: string; session_version: number }>(
-    db,
-    sql`select id, email, name, role, password_hash, session_version from users
-        where email = ${normalizeEmail(email)}`,
-  );
+  const [user] = await db
+    .select({ ...publicColumns, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)));
   if (!user) {
     dummyHash ??= hashPassword("not a real password");
     await verify(await dummyHash, password).catch(() => false);
     return null;
   }
-  const ok = await verify(user.password_hash, password).catch(() => false);
+  const ok = await verify(user.passwordHash, password).catch(() => false);
   if (!ok) return null;
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    sessionVersion: Number(user.session_version),
-  };
-}
-
-/**
- * The account's role as stored now (null: no such account). Admin checks read it here rather than
- * from the session, so a revoked admin loses access at once.
- */
-export async function getRole(db: Db, userId: number): Promise<PublicUser["role"] | null> {
-  const [user] = await rows<{ role: PublicUser["role"] }>(
-    db,
-    sql`select role from users where id = ${userId}`,
-  );
-  return user?.role ?? null;
+  const { id, name, role, sessionVersion } = user;
+  return { id, email: user.email, name, role, sessionVersion };
 }

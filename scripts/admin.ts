@@ -1,11 +1,11 @@
 // `npm run admin -- grant EMAIL` | `revoke EMAIL`: make an account an admin, or not.
 // `npm run admin -- create EMAIL NAME` (password on stdin): a new admin account, for a first admin.
-import { openFromEnv } from "@/db/client";
-import { runCli } from "@/server/cli";
-import { setRole } from "@/server/moderation";
 import { registerInput } from "@/server/api/inputs";
 import { describeZodError } from "@/server/api/trpc";
-import { registerUser } from "./accounts";
+import { openConfiguredDb } from "@/server/runtime";
+import { registerUser } from "@/server/users/accounts";
+import { setRole } from "@/server/users/roles";
+import { runCli } from "./run-cli";
 
 const USAGE = "usage: npm run admin -- grant EMAIL | revoke EMAIL | create EMAIL NAME  (password on stdin)";
 
@@ -29,7 +29,7 @@ async function main() {
     console.error(describeZodError(input.error));
     process.exit(2);
   }
-  const handle = await openFromEnv();
+  const handle = await openConfiguredDb();
   try {
     if (input?.data) await registerUser(handle.db, input.data);
     if (!(await setRole(handle.db, email, action === "revoke" ? "user" : "admin"))) {
