@@ -8,6 +8,8 @@ export async function register() {
   if (config.production) authSecret(config); // without NEXTAUTH_SECRET every page would answer 500
   const { startTracing } = await import("./server/telemetry/tracing");
   await startTracing(config.operations); // off unless an OTLP endpoint is set
+  const { recordSocketAddresses } = await import("./server/client-address");
+  recordSocketAddresses();
   if (!config.jobs.embeddedScheduler) return;
   const { getJobsDb } = await import("./server/runtime");
   const { startEmbeddedScheduler } = await import("./server/jobs/scheduler");

@@ -50,7 +50,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npm run db:migrate && npm run db:seed -- --users 60 --posts 45 --ratings 2000 --bomb 200 && npx next start -p ${port} -H 127.0.0.1`,
+    command: `npm run db:migrate && npm run db:seed -- --users 60 --posts 45 --ratings 2000 --bomb 200 && printf admin-password-1 | npm run admin -- create admin-e2e@example.test Moderator && npx next start -p ${port} -H 127.0.0.1`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -60,7 +60,8 @@ export default defineConfig({
       ...database,
       NEXTAUTH_SECRET: "e2e-secret-not-for-production-use-0123456789",
       NEXTAUTH_URL: baseURL,
-      ADMIN_EMAILS: "admin-e2e@example.test",
+      // Listed, yet registering with it must not make an admin (e2e/moderation.spec.ts).
+      ADMIN_EMAILS: "admin-e2e@example.test,squatter-e2e@example.test",
       PORT: String(port),
       // Every spec registers and signs in from this one address; the defaults (5 registrations an
       // hour) would refuse a full run, let alone a retry.

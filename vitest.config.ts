@@ -27,7 +27,9 @@ export default defineConfig({
         test: {
           name: driver,
           include: ["tests/integration/**/*.test.ts"],
-          env: { TEST_DRIVER: driver },
+          // Requests are built in-process, with no socket: tests play one trusted proxy in front of
+          // the app, so the last X-Forwarded-For entry is the client.
+          env: { TEST_DRIVER: driver, TRUST_PROXY: "1" },
           globalSetup: ["tests/support/global-setup.ts"],
         },
       })),

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { z } from "zod";
 import { registerInput } from "@/server/api/inputs";
+import { sameOriginPath } from "./callback-url";
 import { Field, FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
@@ -14,11 +15,6 @@ const signInInput = z.object({
   email: z.string().trim().min(1, "enter your email"),
   password: z.string().min(1, "enter your password"),
 });
-
-/** Only same-site paths are followed after sign-in, never an absolute URL from the query string. */
-export function safeCallback(raw: string | null | undefined): string {
-  return raw && raw.startsWith("/") && !raw.startsWith("//") ? raw : "/";
-}
 
 /** Null on success, otherwise what to tell the user (a rate-limit message passes through as is). */
 async function signInWith(email: string, password: string): Promise<string | null> {
@@ -41,7 +37,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
     const failure = await signInWith(values.email, values.password);
     setPending(false);
     if (failure) return setFormError(failure);
-    router.push(safeCallback(callbackUrl));
+    router.push(sameOriginPath(callbackUrl, window.location.origin));
     router.refresh();
   }
 

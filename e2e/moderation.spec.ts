@@ -1,5 +1,21 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, registerNewUser, signInAsAdmin, signOut } from "./helpers";
+import { hydrated, registerNewUser, signIn, signInAsAdmin, signOut } from "./helpers";
+
+test("registering an email listed in ADMIN_EMAILS, in any letter case, grants nothing", async ({ page }) => {
+  await page.goto("/register");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(`Squatter-E2E@Example.test`);
+  await page.getByLabel("Name").fill("Squatter");
+  await page.getByLabel("Password").fill("squatter-password-1");
+  await page.getByRole("button", { name: "Create account" }).click();
+  const taken = page.getByText("an account with this email already exists");
+  await expect(page.getByRole("button", { name: "Sign out" }).or(taken)).toBeVisible();
+  if (await taken.isVisible()) await signIn(page, "squatter-e2e@example.test", "squatter-password-1");
+  await expect(page.getByRole("link", { name: "Moderation" })).toHaveCount(0);
+  const held = await page.request.get("/api/trpc/admin.heldPosts");
+  expect(held.status()).toBe(403);
+  await signOut(page);
+});
 
 test("an admin sees held bursts, locks a post, and its ratings close for everyone", async ({ page }) => {
   await signInAsAdmin(page);

@@ -2,10 +2,13 @@ import "server-only";
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { Db } from "@/db/client";
-import { authSecret } from "./env";
-import { clientIpFromHeaders, type Limits } from "./limits";
+import { authSecret, serverConfig } from "./env";
+import { setTimeout as sleep } from "node:timers/promises";
+import { clientAddress } from "./client-address";
+import { type Limits } from "./limits";
 import { defaultLimits, getDb } from "./runtime";
 import { verifyCredentials } from "./users/accounts";
+import { normalizeEmail } from "./users/email";
 import type { Role } from "./users/roles";
 import { endSessions, sessionUserId } from "./users/sessions";
 
@@ -43,13 +46,26 @@ function headerValue(headers: Record<string, unknown> | undefined, name: string)
   return undefined;
 }
 
+/** How long every sign-in attempt on an account waits while that account is over its failure limit. */
+export const SIGNIN_SLOWDOWN_MS = 2_000;
+
+// Accounts over their failure limit, until when. The count is shared (Redis when configured); each
+// process learns of it at its next failure on the account. Per process: options are built per request.
+const slowed = new Map<string, number>();
+
 /**
- * The credentials check, limited per email and per client address before the password hash is
- * even computed. Over the limit it throws: next-auth passes the message on as `?error=…` (or as
- * `error` to `signIn(…, { redirect: false })`), so the person learns when to retry.
+ * The credentials check, limited per (email, client address) and per address before the password
+ * hash is even computed; over either limit it throws, and next-auth passes the message on as
+ * `?error=…` (or as `error` to `signIn(…, { redirect: false })`), so the person learns when to retry.
+ * Failures per account are counted from every address, and past their limit each attempt on that
+ * account is slowed down instead of refused: an owner signing in from an address of their own
+ * still gets in, however many addresses are failing against the account.
  */
-export function authorizeCredentials(deps: { openDb?: () => Promise<Db>; limits?: Limits } = {}) {
+export function authorizeCredentials(
+  deps: { openDb?: () => Promise<Db>; limits?: Limits; slowdownMs?: number } = {},
+) {
   const openDb = deps.openDb ?? getDb;
+  const slowdownMs = deps.slowdownMs ?? SIGNIN_SLOWDOWN_MS;
   return async (
     credentials: Record<string, string> | undefined,
     req?: SignInRequest,
@@ -58,11 +74,21 @@ export function authorizeCredentials(deps: { openDb?: () => Promise<Db>; limits?
     const password = credentials?.password;
     if (typeof email !== "string" || typeof password !== "string") return null;
     if (email.length > 254 || password.length > 200) return null;
-    const ip = clientIpFromHeaders((name) => headerValue(req?.headers, name));
-    const verdict = await (deps.limits ?? defaultLimits()).check("signin", { email, ip });
+    const limits = deps.limits ?? defaultLimits();
+    const ip = clientAddress((name) => headerValue(req?.headers, name), serverConfig().proxyTrust);
+    const verdict = await limits.check("signin", { email, ip });
     if (!verdict.ok) throw new Error(verdict.message);
+    const account = normalizeEmail(email);
+    if ((slowed.get(account) ?? 0) > Date.now()) await sleep(slowdownMs);
     const user = await verifyCredentials(await openDb(), email, password);
-    if (!user) return null;
+    if (!user) {
+      const failures = await limits.check("signinFailure", { email });
+      if (!failures.ok) {
+        if (slowed.size > 10_000) slowed.clear();
+        slowed.set(account, Date.now() + failures.retryAfterSeconds * 1000);
+      }
+      return null;
+    }
     const { id, name, role, sessionVersion } = user;
     return { id: String(id), name, email: user.email, role, sessionVersion };
   };

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { DatabaseOptions } from "@/db/client";
 import { jobMode, type JobMode } from "@/server/jobs/schedule";
+import { proxyTrustFromEnv, type ProxyTrust } from "@/server/client-address";
 import { limitsConfigFromEnv, type LimitsConfig } from "@/server/limits";
 import { OPERATIONS_VARIABLES, operationsConfig, type OperationsConfig } from "@/server/operations/config";
 import { engineConfig, type EngineConfig } from "@/server/ratings/config";
@@ -58,11 +59,13 @@ const DELEGATED = [
   "LIMIT_POST_IP",
   "LIMIT_REGISTER_IP",
   "LIMIT_SIGNIN_EMAIL",
+  "LIMIT_SIGNIN_EMAIL_IP",
   "LIMIT_SIGNIN_IP",
   "LIMIT_FAILOPEN_RATING",
   "LIMIT_REDIS_TIMEOUT_MS",
   "LIMIT_REDIS_BREAK_SECONDS",
   ...OPERATIONS_VARIABLES,
+  "TRUST_PROXY",
 ] as const;
 
 /** Every variable the server reads (the README table and .env.example list the same). */
@@ -83,6 +86,8 @@ export type ServerConfig = {
   jobs: { mode: JobMode; embeddedScheduler: boolean };
   limits: LimitsConfig;
   operations: OperationsConfig;
+  /** TRUST_PROXY: which source of the client's address to believe. */
+  proxyTrust: ProxyTrust;
 };
 
 /** Parses an environment; throws one message naming each bad variable. Pure: tests pass their own env. */
@@ -117,6 +122,7 @@ export function parseServerConfig(env: Env): ServerConfig {
     jobs: { mode, embeddedScheduler: mode === "embedded" && e.STEADYSTAR_SCHEDULER !== "off" },
     limits: limitsConfigFromEnv(env),
     operations: operationsConfig(env),
+    proxyTrust: proxyTrustFromEnv(env),
   };
 }
 

@@ -15,11 +15,15 @@ const ACTIONS = {
   rating: { noun: "ratings", keys: ["user", "ip"] },
   post: { noun: "new posts", keys: ["user", "ip"] },
   register: { noun: "registrations", keys: ["ip"] },
-  signin: { noun: "sign-in attempts", keys: ["email", "ip"] },
+  // Sign-in attempts are refused per (account, address) and per address, never per account alone:
+  // otherwise anyone could lock an owner out by failing from many addresses. Per account, only
+  // failures are counted, and past the limit they are slowed down, not refused (server/auth.ts).
+  signin: { noun: "sign-in attempts", keys: ["emailIp", "ip"] },
+  signinFailure: { noun: "failed sign-ins", keys: ["email"] },
 } as const;
 
 export type LimitedAction = keyof typeof ACTIONS;
-type KeyKind = "user" | "ip" | "email";
+type KeyKind = "user" | "ip" | "email" | "emailIp";
 type RuleName = { [A in LimitedAction]: `${A}.${(typeof ACTIONS)[A]["keys"][number]}` }[LimitedAction];
 
 /** Every rule with its environment variable and default (README's Configuration table lists the same). */
@@ -29,8 +33,9 @@ export const LIMIT_VARIABLES: Record<RuleName, { env: string; default: string }>
   "post.user": { env: "LIMIT_POST_USER", default: "5/1m" },
   "post.ip": { env: "LIMIT_POST_IP", default: "20/1m" },
   "register.ip": { env: "LIMIT_REGISTER_IP", default: "5/1h" },
-  "signin.email": { env: "LIMIT_SIGNIN_EMAIL", default: "10/5m" },
+  "signin.emailIp": { env: "LIMIT_SIGNIN_EMAIL_IP", default: "10/5m" },
   "signin.ip": { env: "LIMIT_SIGNIN_IP", default: "30/5m" },
+  "signinFailure.email": { env: "LIMIT_SIGNIN_EMAIL", default: "10/5m" },
 };
 
 /**
@@ -176,13 +181,19 @@ export type LimitsOptions = {
   onFailOpen?: (rule: string) => void;
 };
 
+// Email addresses are kept out of Redis in the clear; a short hash still separates them.
+function emailKey(email: string): string {
+  return createHash("sha256").update(email.trim().toLowerCase()).digest("base64url").slice(0, 22);
+}
+
 function keyValue(kind: KeyKind, keys: LimitKeys): string | null {
-  const value = keys[kind];
-  if (value === null || value === undefined || value === "") return null;
-  // Addresses are kept out of Redis in the clear; a short hash still separates them.
-  if (kind === "email")
-    return createHash("sha256").update(String(value).trim().toLowerCase()).digest("base64url").slice(0, 22);
-  return String(value);
+  const present = (value: number | string | null | undefined) =>
+    value === null || value === undefined || value === "" ? null : String(value);
+  const email = present(keys.email);
+  const ip = present(keys.ip);
+  if (kind === "email") return email && emailKey(email);
+  if (kind === "emailIp") return email && ip && `${emailKey(email)}:${ip}`;
+  return kind === "ip" ? ip : present(keys.user);
 }
 
 export function retryMessage(action: LimitedAction, seconds: number): string {
@@ -288,9 +299,3 @@ export function createLimits(config: LimitsConfig, options: LimitsOptions = {}):
  * cannot drop them by leaving them out.
  */
 export const UNLIMITED: Limits = { check: async () => ({ ok: true }) };
-
-/** The client's address from X-Forwarded-For (first hop, as Vercel and Next's own server set it) or X-Real-IP. */
-export function clientIpFromHeaders(get: (name: string) => string | null | undefined): string {
-  const forwarded = get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || get("x-real-ip")?.trim() || "unknown";
-}

@@ -1,6 +1,8 @@
 import "server-only";
 import type { Db } from "@/db/client";
-import { clientIpFromHeaders, type Limits } from "@/server/limits";
+import { clientAddress } from "@/server/client-address";
+import { serverConfig } from "@/server/env";
+import { type Limits } from "@/server/limits";
 import { sessionClaims } from "@/server/session";
 import { sessionIdentity, type SessionIdentity } from "@/server/users/sessions";
 import { verifyToken } from "@/server/users/tokens";
@@ -12,6 +14,8 @@ export type Context = {
   userId: number | null;
   /** The request carried a valid session of an account that no longer exists (a reset or restored database). */
   accountGone: boolean;
+  /** How the caller signed this request (null: anonymous or in-process); API tokens may not create tokens. */
+  credential?: "session" | "token" | null;
   /** The client's address, for per-IP limits ("unknown" when the platform does not say). */
   ip: string;
   /** Response headers of the HTTP request (Retry-After and the like); null where there is no response. */
@@ -51,7 +55,8 @@ export async function createContext(options: {
   return {
     db,
     ...(await identityFromHeaders(headers, db)),
-    ip: clientIpFromHeaders((name) => headers.get(name)),
+    credential: headers.get("authorization") !== null ? "token" : headers.get("cookie") ? "session" : null,
+    ip: clientAddress((name) => headers.get(name), serverConfig().proxyTrust),
     resHeaders: options.resHeaders ?? null,
     limits,
     ...(options.requestId ? { requestId: options.requestId } : {}),

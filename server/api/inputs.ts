@@ -7,13 +7,15 @@ const MAX_INT4 = 2_147_483_647;
 export const id = z.int().min(1).max(MAX_INT4);
 
 // Postgres text cannot hold U+0000; rejecting it here turns a would-be 500 into a 400.
+const NO_NUL = [(value: string) => !value.includes("\u0000"), "must not contain NUL characters"] as const;
+
 function text(min: number, max: number) {
   return z
     .string()
     .trim()
     .min(min, min === 1 ? "must not be empty" : `must be at least ${min} characters`)
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !value.includes("\u0000"), "must not contain NUL characters");
+    .refine(...NO_NUL);
 }
 
 export const listPostsInput = z
@@ -21,7 +23,11 @@ export const listPostsInput = z
     cursor: z.string().max(200).nullish(),
     limit: z.int().min(1).max(50).default(20),
     sort: z.enum(POST_SORTS).default("newest"),
-    q: z.string().max(200).nullish(),
+    q: z
+      .string()
+      .max(200)
+      .refine(...NO_NUL)
+      .nullish(),
   })
   .prefault({});
 
@@ -36,7 +42,14 @@ export const postHistoryInput = z.object({
     .default(24),
 });
 
-export const createPostInput = z.object({ title: text(1, 200), content: text(1, 20_000) });
+// Format characters (zero-width spaces and joiners, bidi overrides, soft hyphens, tags), controls,
+// lone combining marks and the blank letters of Hangul and Braille show nothing on their own.
+const INVISIBLE = /^[\p{White_Space}\p{Cf}\p{Cc}\p{Mn}\p{Me}\u115F\u1160\u3164\uFFA0\u2800]*$/u;
+
+export const createPostInput = z.object({
+  title: text(1, 200).refine((value) => !INVISIBLE.test(value), "must contain a visible character"),
+  content: text(1, 20_000),
+});
 
 export const submitRatingInput = z.object({ postId: id, score: z.int().min(MIN_SCORE).max(MAX_SCORE) });
 

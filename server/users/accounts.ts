@@ -20,7 +20,8 @@ export class EmailTakenError extends DomainError {
 }
 
 /**
- * ADMIN_EMAILS: whose accounts become admins when they register or sign in. Tests pass an
+ * ADMIN_EMAILS: emails that may be made admins once their owner has proven the address (email
+ * verification). Registering or signing in with one grants nothing by itself. Tests pass an
  * environment of their own; the server uses its configuration.
  */
 export function isConfiguredAdmin(email: string, env?: Record<string, string | undefined>): boolean {
@@ -43,12 +44,7 @@ export async function registerUser(
   try {
     const [user] = await db
       .insert(users)
-      .values({
-        email: normalizeEmail(input.email),
-        name: input.name.trim(),
-        passwordHash,
-        role: isConfiguredAdmin(input.email) ? "admin" : "user",
-      })
+      .values({ email: normalizeEmail(input.email), name: input.name.trim(), passwordHash, role: "user" })
       .returning(publicColumns);
     if (!user) throw new Error("insert returned no user");
     return user;
@@ -81,10 +77,6 @@ export async function verifyCredentials(
   }
   const ok = await verify(user.passwordHash, password).catch(() => false);
   if (!ok) return null;
-  let role = user.role;
-  if (role !== "admin" && isConfiguredAdmin(user.email)) {
-    await db.update(users).set({ role: "admin" }).where(eq(users.id, user.id));
-    role = "admin";
-  }
-  return { id: user.id, email: user.email, name: user.name, role, sessionVersion: user.sessionVersion };
+  const { id, name, role, sessionVersion } = user;
+  return { id, email: user.email, name, role, sessionVersion };
 }

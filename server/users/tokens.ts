@@ -39,13 +39,20 @@ export async function createToken(
   name: string,
 ): Promise<ApiTokenInfo & { token: string }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
-  const [created] = await rows<ApiTokenInfo>(
-    db,
-    sql`insert into api_tokens (user_id, name, token_hash, prefix)
-        select ${userId}, ${name}, ${hashToken(token)}, ${token.slice(0, 10)}
-        where (select count(*) from api_tokens where user_id = ${userId} and revoked_at is null) < ${MAX_TOKENS_PER_USER}
-        returning id, name, prefix, ${iso("created_at")} as "createdAt", null as "lastUsedAt"`,
-  );
+  const created = await db.transaction(async (tx) => {
+    // Concurrent creations for one user queue on the user's row, so each counts the tokens the
+    // previous one committed: the cap holds. (The count must be a statement after the lock: a
+    // statement's snapshot is taken when it starts.)
+    await rows(tx, sql`select id from users where id = ${userId} for update`);
+    const [inserted] = await rows<ApiTokenInfo>(
+      tx,
+      sql`insert into api_tokens (user_id, name, token_hash, prefix)
+          select ${userId}, ${name}, ${hashToken(token)}, ${token.slice(0, 10)}
+          where (select count(*) from api_tokens where user_id = ${userId} and revoked_at is null) < ${MAX_TOKENS_PER_USER}
+          returning id, name, prefix, ${iso("created_at")} as "createdAt", null as "lastUsedAt"`,
+    );
+    return inserted;
+  });
   if (!created) throw new TooManyTokensError();
   return { ...created, token };
 }

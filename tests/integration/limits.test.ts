@@ -91,7 +91,8 @@ function client(limits: Limits) {
   return async (path: string, body: unknown, who: { userId?: number; ip: string }): Promise<CallResult> => {
     const headers: Record<string, string> = {
       "content-type": "application/json",
-      "x-forwarded-for": `${who.ip}, 10.0.0.1`,
+      // What the client wrote first, then the address the trusted proxy saw (TRUST_PROXY=1).
+      "x-forwarded-for": `10.0.0.1, ${who.ip}`,
     };
     if (who.userId !== undefined) headers.cookie = await sessionCookie(who.userId);
     const res = await handler(
@@ -255,33 +256,47 @@ describe.each(backends)("rate limits (%s)", (backend) => {
     expect((await call("user.register", account(3), { ip: newIp() })).status).toBe(200);
   });
 
-  it("limits sign-in attempts per email and per IP in the credentials authorize", async () => {
+  it("limits sign-in attempts per (email, address) and per address, never locking the owner out", async () => {
     const { db } = handle;
+    const slowdownMs = 200;
     const authorize = authorizeCredentials({
       openDb: async () => db,
-      limits: createLimits(configFor(backend, { LIMIT_SIGNIN_EMAIL: "2/1m", LIMIT_SIGNIN_IP: "3/1m" })),
+      limits: createLimits(
+        configFor(backend, {
+          LIMIT_SIGNIN_EMAIL_IP: "2/1m",
+          LIMIT_SIGNIN_IP: "4/1m",
+          LIMIT_SIGNIN_EMAIL: "2/1m",
+        }),
+      ),
+      slowdownMs,
     });
     const tag = randomBytes(4).toString("hex");
     const email = `signin-${tag}@example.test`;
     await registerUser(db, { email, name: "Signer", password: "correct horse" });
     const from = (ip: string) => ({ headers: { "x-forwarded-for": ip } });
-    const [home, away, elsewhere] = [newIp(), newIp(), newIp()];
-    await roomInWindow(60_000);
-    expect(await authorize({ email, password: "wrong horse" }, from(home))).toBeNull();
+    // Fifteen argon2 checks and a slowdown: the whole sequence must fit in one fixed window.
+    await roomInWindow(60_000, 20_000);
+    // Ten addresses fail against the account: far past its failure limit of 2.
+    for (let i = 0; i < 10; i++)
+      expect(await authorize({ email, password: `wrong ${i}` }, from(newIp()))).toBeNull();
+    // The owner, from an address that has not failed, still gets in: slowed down, not refused.
+    const started = Date.now();
     expect(
-      await authorize({ email: email.toUpperCase(), password: "correct horse" }, from(home)),
+      await authorize({ email: email.toUpperCase(), password: "correct horse" }, from(newIp())),
     ).toMatchObject({ email });
-    // The email's limit holds from any address, even with the right password.
-    await expect(authorize({ email, password: "correct horse" }, from(away))).rejects.toThrow(
+    expect(Date.now() - started).toBeGreaterThanOrEqual(slowdownMs);
+    // One address is refused after its own attempts on the account…
+    const attacker = newIp();
+    expect(await authorize({ email, password: "wrong" }, from(attacker))).toBeNull();
+    expect(await authorize({ email, password: "wrong" }, from(attacker))).toBeNull();
+    await expect(authorize({ email, password: "correct horse" }, from(attacker))).rejects.toThrow(
       /^Too many sign-in attempts: try again in \d+ seconds?$/,
     );
-    expect(await authorize({ email: `other-${tag}@example.test`, password: "x" }, from(home))).toBeNull();
+    // …and after its attempts across accounts (the refused one counted against the address too).
+    expect(await authorize({ email: `other-${tag}@example.test`, password: "x" }, from(attacker))).toBeNull();
     await expect(
-      authorize({ email: `third-${tag}@example.test`, password: "x" }, from(home)),
+      authorize({ email: `third-${tag}@example.test`, password: "x" }, from(attacker)),
     ).rejects.toThrow(/^Too many sign-in attempts/);
-    expect(
-      await authorize({ email: `fourth-${tag}@example.test`, password: "x" }, from(elsewhere)),
-    ).toBeNull();
   });
 });
 

@@ -1,11 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { rows } from "@/db/client";
+import { rows, type Db } from "@/db/client";
 import { setRole } from "@/server/users/roles";
 import { runFold } from "@/server/ratings/fold";
 import { submitRating } from "@/server/ratings/submit";
-import { isConfiguredAdmin, registerUser } from "@/server/users/accounts";
+import { isConfiguredAdmin, registerUser, verifyCredentials } from "@/server/users/accounts";
 import { testDbForFile } from "../support/db";
 import { callerFor, fold, makePost, makeUser, makeUsers, snapshot } from "../support/fixtures";
 
@@ -94,7 +94,7 @@ describe("moderation", () => {
     expect(entry!.scoreAllIncluded).toBeLessThan(entry!.score ?? 0);
   });
 
-  it("makes admins from ADMIN_EMAILS and from the admin command", async () => {
+  it("grants admin only through the admin command: an ADMIN_EMAILS address proves nothing by itself", async () => {
     const { db } = handle;
     expect(
       isConfiguredAdmin("Boss@Example.test", { ADMIN_EMAILS: "boss@example.test, other@example.test" }),
@@ -103,16 +103,24 @@ describe("moderation", () => {
     const previous = process.env.ADMIN_EMAILS;
     process.env.ADMIN_EMAILS = "first-admin@example.test";
     try {
+      // Anyone can type a listed address, in any letter case: neither registering nor signing in with it grants admin.
       expect(
         await registerUser(db, { email: "First-Admin@example.test", name: "First", password: "password1" }),
-      ).toMatchObject({ role: "admin" });
-      expect(
-        await registerUser(db, { email: "plain@example.test", name: "Plain", password: "password1" }),
       ).toMatchObject({ role: "user" });
+      expect(await verifyCredentials(db, "FIRST-ADMIN@example.test", "password1")).toMatchObject({
+        role: "user",
+      });
+      expect(await getRoleByEmail(db, "first-admin@example.test")).toBe("user");
     } finally {
       process.env.ADMIN_EMAILS = previous;
     }
-    expect(await setRole(db, "PLAIN@example.test", "admin")).toBe(true);
+    expect(await setRole(db, "FIRST-admin@example.test", "admin")).toBe(true);
+    expect(await getRoleByEmail(db, "first-admin@example.test")).toBe("admin");
     expect(await setRole(db, "missing@example.test", "admin")).toBe(false);
   });
 });
+
+async function getRoleByEmail(db: Db, email: string) {
+  const [row] = await rows<{ role: string }>(db, sql`select role from users where email = ${email}`);
+  return row?.role;
+}

@@ -43,8 +43,9 @@ describe("limitsConfigFromEnv", () => {
       "post.user": { max: 5, windowMs: 60_000 },
       "post.ip": { max: 20, windowMs: 60_000 },
       "register.ip": { max: 5, windowMs: 3_600_000 },
-      "signin.email": { max: 10, windowMs: 300_000 },
+      "signin.emailIp": { max: 10, windowMs: 300_000 },
       "signin.ip": { max: 30, windowMs: 300_000 },
+      "signinFailure.email": { max: 10, windowMs: 300_000 },
     });
     expect(config.fallback["rating.user"]).toEqual({ max: 100, windowMs: 10_000 });
     expect(config.fallback["rating.ip"]).toEqual(config.rules["rating.ip"]);
@@ -58,7 +59,7 @@ describe("limitsConfigFromEnv", () => {
       LIMIT_FAILOPEN_RATING: "7/1s",
     });
     expect(config.rules["rating.ip"]).toBeNull();
-    expect(config.rules["signin.email"]).toEqual({ max: 3, windowMs: 3_600_000 });
+    expect(config.rules["signinFailure.email"]).toEqual({ max: 3, windowMs: 3_600_000 });
     expect(config.fallback["rating.user"]).toEqual({ max: 7, windowMs: 1_000 });
   });
 

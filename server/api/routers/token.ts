@@ -5,9 +5,15 @@ import { protectedProcedure, router } from "../trpc";
 
 export const tokenRouter = router({
   /** Returns the token in full, once; only its hash is stored. */
-  create: protectedProcedure
-    .input(createTokenInput)
-    .mutation(({ ctx, input }) => createToken(ctx.db, ctx.userId, input.name)),
+  create: protectedProcedure.input(createTokenInput).mutation(({ ctx, input }) => {
+    // A token that could mint tokens would outlive its own revocation through its children.
+    if (ctx.credential === "token")
+      throw new DomainError(
+        "FORBIDDEN",
+        "authorization: an API token cannot create tokens; sign in to create one",
+      );
+    return createToken(ctx.db, ctx.userId, input.name);
+  }),
   list: protectedProcedure.query(({ ctx }) => listTokens(ctx.db, ctx.userId)),
   revoke: protectedProcedure.input(revokeTokenInput).mutation(async ({ ctx, input }) => {
     // Another user's token id answers exactly like a missing one.
