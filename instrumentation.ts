@@ -6,9 +6,13 @@ export async function register() {
   // Parses and validates every variable now, so a bad value stops the server with its name.
   const config = serverConfig();
   if (config.production) authSecret(config); // without NEXTAUTH_SECRET every page would answer 500
+  const { startTracing } = await import("./server/telemetry/tracing");
+  await startTracing(config.operations); // off unless an OTLP endpoint is set
   if (!config.jobs.embeddedScheduler) return;
   const { getJobsDb } = await import("./server/runtime");
   const { startEmbeddedScheduler } = await import("./server/jobs/scheduler");
-  startEmbeddedScheduler(getJobsDb, config.engine);
-  console.log("[jobs] embedded mode: folding ratings every minute, nightly correction at 03:00 UTC");
+  const { logger } = await import("./server/telemetry/log");
+  const log = logger();
+  startEmbeddedScheduler(getJobsDb, config.engine, (message) => log.info(message));
+  log.info("[jobs] embedded mode: folding ratings every minute, nightly correction at 03:00 UTC");
 }

@@ -2,11 +2,14 @@
 // scale, and drives it with autocannon on loopback next to two baselines measured in the same run —
 // a bare Node HTTP server and a bare Next.js route handler (/api/ping) from the same build. Results
 // go to docs/benchmarks.md. Options: --duration S --connections N --runs N --skip-build --skip-seed.
+// --telemetry instead compares the app with telemetry off and on (traces exported to a local
+// OTLP receiver, metrics recorded) in the same run.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { createServer } from "node:http";
 import autocannon from "autocannon";
 import { encode } from "next-auth/jwt";
 import postgres from "postgres";
@@ -23,6 +26,7 @@ const { values: opts } = parseArgs({
     runs: { type: "string", default: "3" },
     "skip-build": { type: "boolean", default: false },
     "skip-seed": { type: "boolean", default: false },
+    telemetry: { type: "boolean", default: false },
     posts: { type: "string", default: "10000" },
     ratings: { type: "string", default: "1000000" },
     hot: { type: "string", default: "1000000" },
@@ -41,6 +45,9 @@ const DB_URL = (() => {
 })();
 const NEXT_PORT = 3200;
 const NODE_PORT = 3201;
+/** --telemetry: a second `next start` with telemetry on, and the OTLP receiver its spans go to. */
+const TRACED_PORT = 3202;
+const OTLP_PORT = 3203;
 const TOKENS_FILE = ".data/bench-tokens.json";
 const config = { policy: "steady", windowSeconds: 120 } as const;
 
@@ -419,6 +426,89 @@ function scenarios(data: Prepared, sessionCookies: string[]): Scenario[] {
 
 // ---------------------------------------------------------------- report
 
+// ---------------------------------------------------------------- telemetry on/off
+
+const SERVER_ENV = (databaseUrl: string, port: number) => ({
+  DATABASE_URL: databaseUrl,
+  NEXTAUTH_SECRET: BENCH_SECRET,
+  NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+  // One load generator, one address: per-IP limits would measure the limiter, not the app.
+  LIMIT_RATING_IP: "off",
+  LIMIT_RATING_USER: "1000/10s",
+  DATABASE_PREPARE: process.env.DATABASE_PREPARE ?? "0",
+  DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "10",
+});
+
+/** The same build with traces exported (OTLP/HTTP, protobuf) to a local receiver that counts what it gets. */
+function startTracedServer(databaseUrl: string) {
+  const received = { requests: 0, bytes: 0 };
+  const receiver = createServer((req, res) => {
+    req.on("data", (chunk: Buffer) => (received.bytes += chunk.length));
+    req.on("end", () => {
+      received.requests += 1;
+      res.writeHead(200).end();
+    });
+  }).listen(OTLP_PORT, "127.0.0.1");
+  const server = start("node_modules/.bin/next", ["start", "-p", String(TRACED_PORT), "-H", "127.0.0.1"], {
+    ...SERVER_ENV(databaseUrl, TRACED_PORT),
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${OTLP_PORT}`,
+    METRICS_TOKEN: "bench-metrics-token",
+    // The first server runs the fold; one scheduler is enough.
+    STEADYSTAR_SCHEDULER: "off",
+  });
+  return {
+    received,
+    stop: async () => {
+      server.kill("SIGTERM");
+      await new Promise((resolve) => receiver.close(resolve));
+    },
+  };
+}
+
+/** The hot paths, each measured with telemetry off and then on, and the ratio written to docs/benchmarks.md. */
+async function compareTelemetry(
+  all: Scenario[],
+  countRatings: () => Promise<number>,
+  received: { requests: number; bytes: number },
+  postgresVersion: string,
+) {
+  const names = [
+    "baseline: bare Next.js route",
+    "rating.submit, many users × many posts",
+    "post.list anonymous",
+    "post.list signed in",
+    "post.byId, 1 rating",
+  ];
+  const rows: string[] = [];
+  for (const scenario of all.filter((s) => names.includes(s.name))) {
+    const off = await measure(scenario, countRatings);
+    // The same scenario object, so writes keep coming from users who never rated before.
+    const on = await measure(
+      { ...scenario, name: `${scenario.name} (telemetry on)`, port: TRACED_PORT },
+      countRatings,
+    );
+    rows.push(
+      `| ${scenario.name} | ${off.rps.toFixed(0)} | ${on.rps.toFixed(0)} | ${(on.rps / off.rps).toFixed(2)}× | ${off.p50} / ${off.p99} | ${on.p50} / ${on.p99} | ${off.errors} / ${on.errors} |`,
+    );
+  }
+  const metrics = await fetch(`http://127.0.0.1:${TRACED_PORT}/api/metrics`, {
+    headers: { authorization: "Bearer bench-metrics-token" },
+  });
+  const section = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; PostgreSQL ${postgresVersion}; autocannon (${CONNECTIONS} connections) on the same machine, loopback.`,
+    "",
+    `Command: \`npm run bench -- --telemetry\` (each figure: median of ${RUNS} runs of ${DURATION} s after a 2 s warm-up). Two \`next start\` processes of the same build on the same database: off (no OTLP endpoint, no METRICS_TOKEN) and on (OTEL_EXPORTER_OTLP_ENDPOINT to a local receiver, METRICS_TOKEN set); each scenario runs against off, then on.`,
+    "",
+    "| scenario | off req/s | on req/s | on / off | off p50 / p99 ms | on p50 / p99 ms | errors off / on |",
+    "|---|---|---|---|---|---|---|",
+    ...rows,
+    "",
+    `- the receiver got ${received.requests} OTLP export requests (${(received.bytes / 2 ** 20).toFixed(1)} MiB); /api/metrics answered ${metrics.status}`,
+  ].join("\n");
+  replaceSection("docs/benchmarks.md", "telemetry", section);
+  log("docs/benchmarks.md updated (telemetry)");
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const version = (name: string) =>
@@ -439,16 +529,12 @@ async function main() {
     await sql<{ version: string }[]>`select split_part(version(), ' ', 2) as version`,
   );
   const bare = start(process.execPath, ["bench/bare-node.mjs", String(NODE_PORT)], {});
-  const next = start("node_modules/.bin/next", ["start", "-p", String(NEXT_PORT), "-H", "127.0.0.1"], {
-    DATABASE_URL: DB_URL,
-    NEXTAUTH_SECRET: BENCH_SECRET,
-    NEXTAUTH_URL: `http://127.0.0.1:${NEXT_PORT}`,
-    // One load generator, one address: per-IP limits would measure the limiter, not the app.
-    LIMIT_RATING_IP: "off",
-    LIMIT_RATING_USER: "1000/10s",
-    DATABASE_PREPARE: process.env.DATABASE_PREPARE ?? "0",
-    DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "10",
-  });
+  const next = start(
+    "node_modules/.bin/next",
+    ["start", "-p", String(NEXT_PORT), "-H", "127.0.0.1"],
+    SERVER_ENV(DB_URL, NEXT_PORT),
+  );
+  const traced = opts.telemetry ? startTracedServer(DB_URL) : null;
   const results: { scenario: Scenario; m: Measured; stored?: number }[] = [];
   try {
     await waitFor(`http://127.0.0.1:${NODE_PORT}/`);
@@ -464,11 +550,17 @@ async function main() {
         encode({ token: { sub: String(id), name: "Load", email: "load@bench.test" }, secret: BENCH_SECRET }),
       ),
     );
+    if (traced) {
+      await waitFor(`http://127.0.0.1:${TRACED_PORT}/api/health`);
+      await compareTelemetry(scenarios(data, sessionCookies), countRatings, traced.received, version);
+      return;
+    }
     for (const scenario of scenarios(data, sessionCookies)) {
       const { stored, ...m } = await measure(scenario, countRatings);
       results.push({ scenario, m, stored });
     }
   } finally {
+    await traced?.stop();
     next.kill("SIGTERM");
     bare.kill("SIGTERM");
     await sql.end();

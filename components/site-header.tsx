@@ -27,6 +27,7 @@ export function SiteHeader() {
               New post
             </Link>
             {session.user.role === "admin" && <Link href="/admin/moderation">Moderation</Link>}
+            {session.user.role === "admin" && <Link href="/admin/engine">Engine</Link>}
             <Link href="/settings/tokens">Tokens</Link>
             <span className="who">{session.user.name}</span>
             <button type="button" className="link" onClick={onSignOut}>

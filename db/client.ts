@@ -36,6 +36,9 @@ export function isoTimestamp(column: SQL, precision: keyof typeof ISO_FORMATS = 
   return sql`to_char(${column} at time zone 'UTC', ${sql.raw(`'${ISO_FORMATS[precision]}'`)})`;
 }
 
+/** The name the app's Postgres connections carry in pg_stat_activity. */
+export const APPLICATION_NAME = "steadystar";
+
 export type DbHandle = { db: Db; driver: "postgres" | "pglite"; close: () => Promise<void> };
 
 export type PostgresOptions = {
@@ -60,7 +63,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     connect_timeout: (options.connectTimeoutMs ?? 30_000) / 1000,
     // A startup parameter, so it costs no round trip; a pooler that refuses unknown startup
     // parameters needs it off here and set on the role instead (ALTER ROLE … SET statement_timeout).
-    connection: statementTimeout > 0 ? { statement_timeout: statementTimeout } : {},
+    // application_name names the app's connections in pg_stat_activity (the pool metrics count them by it).
+    connection: {
+      application_name: APPLICATION_NAME,
+      ...(statementTimeout > 0 ? { statement_timeout: statementTimeout } : {}),
+    },
     onnotice: () => {},
   });
   const db = drizzle(client, { schema }) as unknown as Db;

@@ -186,6 +186,23 @@ export const correctionReports = pgTable("correction_reports", {
   durationMs: integer("duration_ms").notNull(),
 });
 
+/** One row per fold run: how far behind the fold was when it started, and what it did (the lag history). */
+export const foldRuns = pgTable(
+  "fold_runs",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }).notNull(),
+    pendingBefore: integer("pending_before").notNull(),
+    lagSeconds: doublePrecision("lag_seconds").notNull(),
+    batches: integer("batches").notNull(),
+    folded: integer("folded").notNull(),
+    postsRescored: integer("posts_rescored").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [index("fold_runs_started_idx").on(t.startedAt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Post = typeof posts.$inferSelect;
 export type Rating = typeof ratings.$inferSelect;

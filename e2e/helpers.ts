@@ -45,3 +45,20 @@ export async function signOut(page: Page) {
   await expect(page.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
   await page.waitForURL((url) => url.pathname === "/");
 }
+
+/** ADMIN_EMAILS in playwright.config.ts makes this account an admin when it registers. */
+export const ADMIN = { email: "admin-e2e@example.test", password: "admin-password-1", name: "Moderator" };
+
+/** Registers the admin account, or signs it in when an earlier spec (or a retry) registered it. */
+export async function signInAsAdmin(page: Page) {
+  await page.goto("/register");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Name").fill(ADMIN.name);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  const taken = page.getByText("an account with this email already exists");
+  await expect(page.getByRole("link", { name: "Moderation" }).or(taken)).toBeVisible();
+  if (await taken.isVisible()) await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("link", { name: "Moderation" })).toBeVisible();
+}

@@ -1,21 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, registerNewUser, signIn, signOut } from "./helpers";
-
-const ADMIN = { email: "admin-e2e@example.test", password: "admin-password-1", name: "Moderator" };
+import { hydrated, registerNewUser, signInAsAdmin, signOut } from "./helpers";
 
 test("an admin sees held bursts, locks a post, and its ratings close for everyone", async ({ page }) => {
-  // ADMIN_EMAILS in playwright.config.ts makes this account an admin when it registers.
-  await page.goto("/register");
-  await hydrated(page);
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Name").fill(ADMIN.name);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  // On a retry the account exists already: sign in instead.
-  const taken = page.getByText("an account with this email already exists");
-  await expect(page.getByRole("link", { name: "Moderation" }).or(taken)).toBeVisible();
-  if (await taken.isVisible()) await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page.getByRole("link", { name: "Moderation" })).toBeVisible();
+  await signInAsAdmin(page);
 
   await page.getByRole("link", { name: "Moderation" }).click();
   await hydrated(page);

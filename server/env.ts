@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { DatabaseOptions } from "@/db/client";
 import { jobMode, type JobMode } from "@/server/jobs/schedule";
 import { limitsConfigFromEnv, type LimitsConfig } from "@/server/limits";
+import { OPERATIONS_VARIABLES, operationsConfig, type OperationsConfig } from "@/server/operations/config";
 import { engineConfig, type EngineConfig } from "@/server/ratings/config";
 
 // The server's configuration: every environment variable the code reads, validated once per process.
@@ -43,7 +44,7 @@ const schema = z.object({
   INNGEST_EVENT_KEY: optionalText,
 });
 
-/** Read by the engine, jobs and limits parsers (server/ratings/config.ts, server/jobs/schedule.ts, server/limits.ts). */
+/** Read by the engine, jobs, limits and operations parsers (server/ratings/config.ts, server/jobs/schedule.ts, server/limits.ts, server/operations/config.ts). */
 const DELEGATED = [
   "RATING_WINDOW_SECONDS",
   "SCORE_POLICY",
@@ -61,6 +62,7 @@ const DELEGATED = [
   "LIMIT_FAILOPEN_RATING",
   "LIMIT_REDIS_TIMEOUT_MS",
   "LIMIT_REDIS_BREAK_SECONDS",
+  ...OPERATIONS_VARIABLES,
 ] as const;
 
 /** Every variable the server reads (the README table and .env.example list the same). */
@@ -80,6 +82,7 @@ export type ServerConfig = {
   engine: EngineConfig;
   jobs: { mode: JobMode; embeddedScheduler: boolean };
   limits: LimitsConfig;
+  operations: OperationsConfig;
 };
 
 /** Parses an environment; throws one message naming each bad variable. Pure: tests pass their own env. */
@@ -113,6 +116,7 @@ export function parseServerConfig(env: Env): ServerConfig {
     engine: engineConfig(env),
     jobs: { mode, embeddedScheduler: mode === "embedded" && e.STEADYSTAR_SCHEDULER !== "off" },
     limits: limitsConfigFromEnv(env),
+    operations: operationsConfig(env),
   };
 }
 

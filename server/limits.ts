@@ -5,6 +5,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
+import { inSpan } from "@/server/telemetry/tracing";
 import { CircuitBreaker } from "./circuit-breaker";
 
 export type Rate = { max: number; windowMs: number };
@@ -171,6 +172,8 @@ export type LimitsOptions = {
   /** Where a Redis outage is reported (once when it starts, once when it ends). */
   log?: (message: string) => void;
   now?: () => number;
+  /** Called for every check the in-process fallback answers because Redis failed (the metrics count them). */
+  onFailOpen?: (rule: string) => void;
 };
 
 function keyValue(kind: KeyKind, keys: LimitKeys): string | null {
@@ -240,7 +243,11 @@ export function createLimits(config: LimitsConfig, options: LimitsOptions = {}):
     if (!ratelimit) return memory.get(name)?.limit(key) ?? { success: true, reset: 0 };
     if (breaker.allow()) {
       try {
-        const result = await ratelimit.limit(key);
+        const result = await inSpan(
+          "redis ratelimit",
+          { "db.system": "redis", "steadystar.limit.rule": name },
+          () => ratelimit.limit(key),
+        );
         // On its timeout the library answers "success"; that is an outage, not a verdict.
         if (result.reason !== "timeout") {
           const outageMs = breaker.succeeded();
@@ -253,6 +260,7 @@ export function createLimits(config: LimitsConfig, options: LimitsOptions = {}):
         reportRedisFailure(error instanceof Error ? error.message : String(error));
       }
     }
+    options.onFailOpen?.(name);
     return fallback.get(name)?.limit(key) ?? { success: true, reset: 0 };
   }
 

@@ -2,6 +2,7 @@ import "server-only";
 import { openDatabase, type Db, type DbHandle, type DbRole } from "@/db/client";
 import { serverConfig } from "@/server/env";
 import { createLimits, type Limits } from "@/server/limits";
+import { recordLimiterFailOpen } from "@/server/telemetry/metrics";
 
 // What one server process holds once: its database handle and its rate-limit counters.
 
@@ -44,6 +45,6 @@ let processLimits: Limits | undefined;
 
 /** The process's rate limits from the configuration, built once (counters must outlive a request). */
 export function defaultLimits(): Limits {
-  processLimits ??= createLimits(serverConfig().limits);
+  processLimits ??= createLimits(serverConfig().limits, { onFailOpen: recordLimiterFailOpen });
   return processLimits;
 }

@@ -16,6 +16,8 @@ export type Context = {
   resHeaders: Headers | null;
   /** Rate limits: the process's own for requests, UNLIMITED for scripts and tests that say so. */
   limits: Limits;
+  /** Names an HTTP request in logs, traces and error responses; absent for server components and scripts. */
+  requestId?: string;
 };
 
 type HeaderSource = { get(name: string): string | null };
@@ -40,6 +42,7 @@ export async function createContext(options: {
   headers: HeaderSource;
   limits: Limits;
   resHeaders?: Headers | null;
+  requestId?: string;
 }): Promise<Context> {
   const { db, headers, limits } = options;
   return {
@@ -48,5 +51,6 @@ export async function createContext(options: {
     ip: clientIpFromHeaders((name) => headers.get(name)),
     resHeaders: options.resHeaders ?? null,
     limits,
+    ...(options.requestId ? { requestId: options.requestId } : {}),
   };
 }

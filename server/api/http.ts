@@ -4,6 +4,8 @@ import { NextRequest } from "next/server";
 import type { Db } from "@/db/client";
 import type { Limits } from "@/server/limits";
 import { defaultLimits } from "@/server/runtime";
+import { logger } from "@/server/telemetry/log";
+import { requestIdFrom } from "@/server/telemetry/request";
 import { createContext } from "./context";
 import { refuseLargeBatch } from "./batch";
 import { databaseOutageError } from "./outage";
@@ -74,17 +76,20 @@ export function createTrpcHandler(openDb: () => Promise<Db>, options: { limits?:
     if (tooLarge) return tooLarge;
     const req = await boundedBody(unbounded);
     if (req instanceof Response) return req;
+    const requestId = requestIdFrom((name) => req.headers.get(name));
     return fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
       req,
       router: appRouter,
       async createContext({ resHeaders }) {
+        resHeaders.set("X-Request-Id", requestId);
         try {
           return await createContext({
             db: await openDb(),
             headers: req.headers,
             limits: limitsFor(),
             resHeaders,
+            requestId,
           });
         } catch (error) {
           throw databaseOutageError(error, resHeaders) ?? error;
@@ -95,7 +100,10 @@ export function createTrpcHandler(openDb: () => Promise<Db>, options: { limits?:
       responseMeta: () => ({ headers: { "Cache-Control": "no-store" } }),
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR")
-          console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+          logger().error(
+            { requestId, procedure: path ?? null, err: error.cause ?? error },
+            "api call failed",
+          );
       },
     });
   };

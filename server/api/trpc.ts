@@ -1,9 +1,11 @@
 import "server-only";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { z } from "zod";
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
 import { DomainError, type DomainErrorCode } from "@/server/errors";
 import type { LimitedAction } from "@/server/limits";
+import { observeCall } from "@/server/telemetry/request";
 import { isAdmin } from "@/server/users/roles";
 import type { Context } from "./context";
 import { databaseOutageError } from "./outage";
@@ -36,13 +38,17 @@ function fieldErrorsOf(cause: unknown): FieldErrors | null {
 }
 
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
+    const requestId = ctx?.requestId ?? null;
     return {
       ...shape,
       // An unexpected failure's own message can carry SQL and its parameters: it goes to the server
-      // log (onError), never to the client.
-      message: error.code === "INTERNAL_SERVER_ERROR" ? "internal server error" : shape.message,
-      data: { ...shape.data, fieldErrors: fieldErrorsOf(error.cause) },
+      // log (onError), never to the client; the request id lets a user's report find that line.
+      message:
+        error.code === "INTERNAL_SERVER_ERROR"
+          ? `internal server error${requestId ? ` (request ${requestId})` : ""}`
+          : shape.message,
+      data: { ...shape.data, fieldErrors: fieldErrorsOf(error.cause), requestId },
     };
   },
 });
@@ -81,7 +87,17 @@ const databaseOutage = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(databaseOutage).use(mapErrors);
+// Every call with an HTTP request behind it is traced, counted and logged under its procedure's
+// name, with the status mapErrors gave it.
+const observed = t.middleware(({ ctx, path, type, next }) =>
+  ctx.requestId === undefined
+    ? next()
+    : observeCall({ procedure: path, type, requestId: ctx.requestId }, next, (result) =>
+        result.ok ? 200 : getHTTPStatusCodeFromError(result.error),
+      ),
+);
+
+export const publicProcedure = t.procedure.use(observed).use(databaseOutage).use(mapErrors);
 
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to do this" });

@@ -1,6 +1,8 @@
 // The two engine jobs and when they run: one definition for Inngest and the embedded scheduler.
 
 export const FOLD_CRON = "* * * * *";
+/** The fold's period, as FOLD_CRON runs it: readiness counts the fold lag in these. */
+export const FOLD_PERIOD_SECONDS = 60;
 export const CORRECTION_CRON = "TZ=UTC 0 3 * * *";
 export const CORRECTION_HOUR_UTC = 3;
 

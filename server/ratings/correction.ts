@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import type { EngineConfig } from "./config";
 import { lockEngine } from "./engine-lock";
+import { recordCorrection } from "@/server/telemetry/metrics";
+import { inSpan } from "@/server/telemetry/tracing";
 import { runFold } from "./fold";
 import { summarize } from "./scoring/engine";
 import type { RatingWindow } from "./scoring/policy";
@@ -121,6 +123,23 @@ export async function runCorrection(
   config: EngineConfig,
   options: { chunkSize?: number; onProgress?: (message: string) => void } = {},
 ): Promise<CorrectionReport> {
+  return inSpan("correction", { "steadystar.policy": config.policy }, async (span) => {
+    const report = await correctAll(db, config, options);
+    span?.setAttributes({
+      "steadystar.correction.posts_checked": report.postsChecked,
+      "steadystar.correction.posts_drifted": report.postsDrifted,
+      "steadystar.correction.max_score_difference": report.maxScoreDifference,
+    });
+    recordCorrection(report);
+    return report;
+  });
+}
+
+async function correctAll(
+  db: Db,
+  config: EngineConfig,
+  options: { chunkSize?: number; onProgress?: (message: string) => void },
+): Promise<CorrectionReport> {
   const startedAt = new Date();
   const started = performance.now();
   await runFold(db, config, { onProgress: options.onProgress });
@@ -139,7 +158,9 @@ export async function runCorrection(
   const chunk = options.chunkSize ?? 1000;
   if (range?.lo != null && range.hi != null) {
     for (let from = range.lo; from <= range.hi; from += chunk) {
-      const part = await correctChunk(db, config, from, from + chunk);
+      const part = await inSpan("correction chunk", { "steadystar.correction.from": from }, () =>
+        correctChunk(db, config, from, from + chunk),
+      );
       total.postsChecked += part.postsChecked;
       total.postsDrifted += part.postsDrifted;
       total.windowsRepaired += part.windowsRepaired;

@@ -1,8 +1,27 @@
-import type { Db } from "@/db/client";
+import { sql } from "drizzle-orm";
+import { rows, type Db } from "@/db/client";
+import { saveFoldRun } from "@/server/operations/fold-runs";
+import { recordFold } from "@/server/telemetry/metrics";
+import { inSpan } from "@/server/telemetry/tracing";
 import type { EngineConfig } from "./config";
 import { lockEngine } from "./engine-lock";
 import { rescorePending } from "./rescore";
 import { foldChangedRatings } from "./window-store";
+
+/**
+ * Ratings waiting for the fold (changed, new or cleared since it last counted them), and the age
+ * in seconds of the oldest of them (0 when none is). The same predicate as the fold's batch, so
+ * ratings_pending_idx finds them.
+ */
+export async function foldBacklog(db: Db): Promise<{ pending: number; lagSeconds: number }> {
+  const [row] = await rows<{ pending: number; lag: number }>(
+    db,
+    sql`select count(*)::int as pending,
+               coalesce(extract(epoch from now() - min(updated_at)), 0)::float8 as lag
+        from ratings where folded_at is distinct from updated_at or folded_score is distinct from score`,
+  );
+  return { pending: row?.pending ?? 0, lagSeconds: Math.max(0, row?.lag ?? 0) };
+}
 
 export type FoldBatch = { folded: number; windows: number; posts: number };
 
@@ -31,20 +50,57 @@ export async function foldBatch(db: Db, config: EngineConfig, options: FoldOptio
   });
 }
 
-/** Folds until nothing is pending, then re-scores every post whose windows changed. */
+/**
+ * Folds until nothing is pending, then re-scores every post whose windows changed. The run is
+ * traced (a span per batch), counted in the metrics and kept in fold_runs for the lag history.
+ */
 export async function runFold(db: Db, config: EngineConfig, options: FoldOptions = {}): Promise<FoldReport> {
-  const started = performance.now();
-  let batches = 0;
-  let folded = 0;
-  for (;;) {
-    const batch = await foldBatch(db, config, options);
-    if (batch.folded === 0) break;
-    batches += 1;
-    folded += batch.folded;
-    options.onProgress?.(
-      `batch ${batches}: folded ${batch.folded} ratings into ${batch.windows} windows of ${batch.posts} posts`,
-    );
-  }
-  const postsRescored = await rescorePending(db, config, { onProgress: options.onProgress });
-  return { batches, folded, postsRescored, durationMs: Math.round(performance.now() - started) };
+  return inSpan("fold", { "steadystar.window_seconds": config.windowSeconds }, async (span) => {
+    const startedAt = new Date();
+    const started = performance.now();
+    const backlog = await foldBacklog(db);
+    const batchSizes: number[] = [];
+    for (;;) {
+      const batch = await inSpan(
+        "fold batch",
+        { "steadystar.fold.batch": batchSizes.length + 1 },
+        async (s) => {
+          const moved = await foldBatch(db, config, options);
+          s?.setAttributes({
+            "steadystar.fold.ratings": moved.folded,
+            "steadystar.fold.windows": moved.windows,
+            "steadystar.fold.posts": moved.posts,
+          });
+          return moved;
+        },
+      );
+      if (batch.folded === 0) break;
+      batchSizes.push(batch.folded);
+      options.onProgress?.(
+        `batch ${batchSizes.length}: folded ${batch.folded} ratings into ${batch.windows} windows of ${batch.posts} posts`,
+      );
+    }
+    const postsRescored = await rescorePending(db, config, { onProgress: options.onProgress });
+    const report: FoldReport = {
+      batches: batchSizes.length,
+      folded: batchSizes.reduce((sum, n) => sum + n, 0),
+      postsRescored,
+      durationMs: Math.round(performance.now() - started),
+    };
+    span?.setAttributes({
+      "steadystar.fold.pending_before": backlog.pending,
+      "steadystar.fold.lag_seconds": backlog.lagSeconds,
+      "steadystar.fold.ratings": report.folded,
+      "steadystar.fold.posts_rescored": postsRescored,
+    });
+    recordFold(report, batchSizes);
+    await saveFoldRun(db, {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      pendingBefore: backlog.pending,
+      lagSeconds: backlog.lagSeconds,
+      ...report,
+    });
+    return report;
+  });
 }

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import type { EngineConfig } from "./config";
+import { inSpan } from "@/server/telemetry/tracing";
 import { lockEngine } from "./engine-lock";
 import type { EngineState } from "./scoring/engine";
 import { scorePosts } from "./scoring/windows";
@@ -30,11 +31,15 @@ export async function rescorePending(
   config: EngineConfig,
   options: { chunkSize?: number; onProgress?: (message: string) => void } = {},
 ): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const n = await rescoreChunk(db, config, options.chunkSize ?? 500);
-    if (n === 0) return total;
-    total += n;
-    options.onProgress?.(`re-scored ${total} posts`);
-  }
+  return inSpan("rescore", { "steadystar.policy": config.policy }, async (span) => {
+    let total = 0;
+    for (;;) {
+      const n = await rescoreChunk(db, config, options.chunkSize ?? 500);
+      if (n === 0) break;
+      total += n;
+      options.onProgress?.(`re-scored ${total} posts`);
+    }
+    span?.setAttribute("steadystar.rescore.posts", total);
+    return total;
+  });
 }
