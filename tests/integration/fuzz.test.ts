@@ -1013,7 +1013,8 @@ describe("fuzzing every procedure over HTTP", () => {
       .data;
     expect(post.title).toBe(title);
     expect(post.content).toBe(content);
-    const list = await handler(request("post.list", "GET", { json: JSON.stringify({ q: "<script>" }) }));
+    // Title search is by words, and Postgres's text parser reads `<script>` as a tag, not a word.
+    const list = await handler(request("post.list", "GET", { json: JSON.stringify({ q: "alert" }) }));
     const items = ((await list.json()) as { result: { data: { items: { id: number; title: string }[] } } })
       .result.data.items;
     expect(items.find((item) => item.id === id)?.title).toBe(title);

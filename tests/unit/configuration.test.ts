@@ -58,10 +58,12 @@ describe("server configuration", () => {
       prepare: false,
       pgliteDir: null,
       serverless: false,
-      connectTimeoutMs: 5000,
-      queryTimeoutMs: 5000,
+      connectTimeoutMs: 5_000,
+      queryTimeoutMs: 5_000,
       jobsPoolSize: 2,
     });
+    expect(config.limits.redisTimeoutMs).toBe(250);
+    expect(config.limits.redisBreakMs).toBe(30_000);
     expect(config.engine).toEqual({ windowSeconds: 120, policy: "steady" });
     expect(config.jobs).toEqual({ mode: "embedded", embeddedScheduler: true });
     expect(config.port).toBe(3000);
@@ -95,6 +97,11 @@ describe("server configuration", () => {
     [{ LIMIT_RATING_USER: "many" }, /LIMIT_RATING_USER/],
     [{ UPSTASH_REDIS_REST_URL: "https://x.upstash.io" }, /UPSTASH_REDIS_REST_TOKEN/],
     [{ VERCEL: "1" }, /INNGEST_SIGNING_KEY/],
+    [{ DATABASE_CONNECT_TIMEOUT_MS: "0" }, /DATABASE_CONNECT_TIMEOUT_MS/],
+    [{ DATABASE_QUERY_TIMEOUT_MS: "soon" }, /DATABASE_QUERY_TIMEOUT_MS/],
+    [{ DATABASE_JOBS_POOL_SIZE: "0" }, /DATABASE_JOBS_POOL_SIZE/],
+    [{ LIMIT_REDIS_TIMEOUT_MS: "0.5" }, /LIMIT_REDIS_TIMEOUT_MS/],
+    [{ LIMIT_REDIS_BREAK_SECONDS: "-1" }, /LIMIT_REDIS_BREAK_SECONDS/],
   ])("refuses %o with a message naming the variable", (env, message) => {
     expect(() => parseServerConfig(env)).toThrow(message);
   });
