@@ -13,6 +13,12 @@ const ACTIONS = {
   post: { noun: "new posts", keys: ["user", "ip"] },
   register: { noun: "registrations", keys: ["ip"] },
   signin: { noun: "sign-in attempts", keys: ["email", "ip"] },
+  // Password reset mails: per address and client up front, per account once the address is looked up.
+  passwordReset: { noun: "password reset requests", keys: ["email", "ip", "user"] },
+  // Verification mails an account asks for (resend, change of email).
+  accountMail: { noun: "verification mails", keys: ["user"] },
+  // Signed-in actions that ask for the current password (a stolen session must not guess it).
+  passwordCheck: { noun: "password attempts", keys: ["user"] },
 } as const;
 
 export type LimitedAction = keyof typeof ACTIONS;
@@ -28,6 +34,11 @@ export const LIMIT_VARIABLES: Record<RuleName, { env: string; default: string }>
   "register.ip": { env: "LIMIT_REGISTER_IP", default: "5/1h" },
   "signin.email": { env: "LIMIT_SIGNIN_EMAIL", default: "10/5m" },
   "signin.ip": { env: "LIMIT_SIGNIN_IP", default: "30/5m" },
+  "passwordReset.email": { env: "LIMIT_RESET_EMAIL", default: "5/1h" },
+  "passwordReset.ip": { env: "LIMIT_RESET_IP", default: "20/1h" },
+  "passwordReset.user": { env: "LIMIT_RESET_ACCOUNT", default: "5/1h" },
+  "accountMail.user": { env: "LIMIT_ACCOUNT_MAIL_USER", default: "5/1h" },
+  "passwordCheck.user": { env: "LIMIT_PASSWORD_CHECK_USER", default: "10/5m" },
 };
 
 /**

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
 import type { LimitedAction, Limits } from "@/server/limits";
+import type { Mailer } from "@/server/mail/mailer";
 import { getRole } from "@/server/users/accounts";
 
 export type Context = {
@@ -18,6 +19,8 @@ export type Context = {
    * features) leave them out and are not limited.
    */
   limits?: Limits;
+  /** Where account mail goes; the process's mailer (SMTP_URL or the dev outbox) when left out. */
+  mailer?: Mailer;
 };
 
 /** "score: Too big: expected number to be <=5" — the field first, so every 400 names it. */

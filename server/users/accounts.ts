@@ -15,7 +15,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** ADMIN_EMAILS: comma-separated emails whose accounts become admins when they register or sign in. */
+/** ADMIN_EMAILS: comma-separated emails whose accounts become admins once the address is verified. */
 export function isConfiguredAdmin(
   email: string,
   env: Record<string, string | undefined> = process.env,
@@ -42,9 +42,9 @@ export async function registerUser(
   try {
     const [user] = await rows<PublicUser>(
       db,
-      sql`insert into users (email, name, password_hash, role)
-          values (${normalizeEmail(input.email)}, ${input.name.trim()}, ${passwordHash},
-                  ${isConfiguredAdmin(input.email) ? "admin" : "user"})
+      // Always "user": ADMIN_EMAILS takes effect when the address is verified (server/users/verification.ts).
+      sql`insert into users (email, name, password_hash)
+          values (${normalizeEmail(input.email)}, ${input.name.trim()}, ${passwordHash})
           returning id, email, name, role`,
     );
     if (!user) throw new Error("insert returned no user");
@@ -55,23 +55,37 @@ export async function registerUser(
   }
 }
 
-// Verifying against a real hash when the email is unknown keeps the response time from
-// telling an attacker which emails have accounts.
+// Verifying against a real hash when the email is unknown (or the account has no password) keeps
+// the response time from telling an attacker which emails have accounts.
 let dummyHash: Promise<string> | undefined;
 
-export async function verifyCredentials(db: Db, email: string, password: string): Promise<PublicUser | null> {
-  const [user] = await rows<PublicUser & { password_hash: string }>(
-    db,
-    sql`select id, email, name, role, password_hash from users where email = ${normalizeEmail(email)}`,
-  );
-  if (!user) {
+/** Whether the password matches the stored hash; with no hash, false after the same work. */
+export async function passwordHashMatches(stored: string | null, password: string): Promise<boolean> {
+  if (stored === null) {
     dummyHash ??= hashPassword("not a real password");
     await verify(await dummyHash, password).catch(() => false);
-    return null;
+    return false;
   }
-  const ok = await verify(user.password_hash, password).catch(() => false);
-  if (!ok) return null;
-  if (user.role !== "admin" && isConfiguredAdmin(user.email)) {
+  return verify(stored, password).catch(() => false);
+}
+
+/** Whether the password is the account's current one (false for an account without a password). */
+export async function passwordMatches(db: Db, userId: number, password: string): Promise<boolean> {
+  const [user] = await rows<{ password_hash: string | null }>(
+    db,
+    sql`select password_hash from users where id = ${userId} and deleted_at is null`,
+  );
+  return passwordHashMatches(user?.password_hash ?? null, password);
+}
+
+export async function verifyCredentials(db: Db, email: string, password: string): Promise<PublicUser | null> {
+  const [user] = await rows<PublicUser & { password_hash: string | null; verified: boolean }>(
+    db,
+    sql`select id, email, name, role, password_hash, email_verified_at is not null as verified
+        from users where email = ${normalizeEmail(email)} and deleted_at is null`,
+  );
+  if (!(await passwordHashMatches(user?.password_hash ?? null, password)) || !user) return null;
+  if (user.role !== "admin" && user.verified && isConfiguredAdmin(user.email)) {
     await rows(db, sql`update users set role = 'admin' where id = ${user.id}`);
     user.role = "admin";
   }

@@ -5,7 +5,9 @@ import { rows } from "@/db/client";
 import { setRole } from "@/server/moderation";
 import { runFold } from "@/server/ratings/fold";
 import { submitRating } from "@/server/ratings/submit";
-import { isConfiguredAdmin, registerUser } from "@/server/users/accounts";
+import { issueAccountToken } from "@/server/users/account-tokens";
+import { getRole, isConfiguredAdmin, registerUser } from "@/server/users/accounts";
+import { confirmEmail } from "@/server/users/verification";
 import { testDbForFile } from "../support/db";
 import { callerFor, fold, makePost, makeUser, makeUsers, snapshot } from "../support/fixtures";
 
@@ -103,9 +105,15 @@ describe("moderation", () => {
     const previous = process.env.ADMIN_EMAILS;
     process.env.ADMIN_EMAILS = "first-admin@example.test";
     try {
-      expect(
-        await registerUser(db, { email: "First-Admin@example.test", name: "First", password: "password1" }),
-      ).toMatchObject({ role: "admin" });
+      // Registering does not make an admin; verifying the address does.
+      const first = await registerUser(db, {
+        email: "First-Admin@example.test",
+        name: "First",
+        password: "password1",
+      });
+      expect(first).toMatchObject({ role: "user" });
+      await confirmEmail(db, await issueAccountToken(db, first.id, "verify_email", first.email));
+      expect(await getRole(db, first.id)).toBe("admin");
       expect(
         await registerUser(db, { email: "plain@example.test", name: "Plain", password: "password1" }),
       ).toMatchObject({ role: "user" });

@@ -1,5 +1,8 @@
 import { TRPCError } from "@trpc/server";
+import { inBackground } from "@/server/background";
+import { defaultMailer } from "@/server/mail/mailer";
 import { EmailTakenError, registerUser } from "@/server/users/accounts";
+import { sendVerificationMail } from "@/server/users/verification";
 import { registerInput } from "../inputs";
 import { publicProcedure, rateLimited, router } from "../trpc";
 
@@ -9,7 +12,10 @@ export const userRouter = router({
     .use(rateLimited("register"))
     .mutation(async ({ ctx, input }) => {
       try {
-        return await registerUser(ctx.db, input);
+        const user = await registerUser(ctx.db, input);
+        const mailer = ctx.mailer ?? defaultMailer();
+        inBackground("verification mail", () => sendVerificationMail(ctx.db, mailer, user.id, user.email));
+        return user;
       } catch (error) {
         if (error instanceof EmailTakenError)
           throw new TRPCError({ code: "CONFLICT", message: error.message });

@@ -1,0 +1,98 @@
+import { TRPCError } from "@trpc/server";
+import { defaultMailer } from "@/server/mail/mailer";
+import { AccountError } from "@/server/users/account-error";
+import { requestPasswordReset, resetPassword } from "@/server/users/password-reset";
+import { accountOverview, assertCurrentPassword, changeName, changePassword } from "@/server/users/settings";
+import { confirmEmail, requestEmailChange, resendVerification } from "@/server/users/verification";
+import {
+  changeEmailInput,
+  changeNameInput,
+  changePasswordInput,
+  confirmEmailInput,
+  requestPasswordResetInput,
+  resetPasswordInput,
+} from "../inputs";
+import { protectedProcedure, publicProcedure, rateLimited, router, type Context } from "../trpc";
+
+/** Runs an account action, turning its refusals into the matching tRPC error. */
+async function refusalsAsErrors<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof AccountError) throw new TRPCError({ code: error.code, message: error.message });
+    throw error;
+  }
+}
+
+function mailerOf(ctx: Context) {
+  return ctx.mailer ?? defaultMailer();
+}
+
+export const RESET_REQUESTED =
+  "If an account uses this address, a link to reset its password is on its way. It works once, within 1 hour.";
+
+export const accountRouter = router({
+  /** The signed-in account as /settings shows it. */
+  me: protectedProcedure.query(async ({ ctx }) => {
+    const overview = await accountOverview(ctx.db, ctx.userId);
+    if (!overview)
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "your account no longer exists: sign in again" });
+    return overview;
+  }),
+
+  resendVerification: protectedProcedure.use(rateLimited("accountMail")).mutation(async ({ ctx }) => {
+    const sent = await resendVerification(ctx.db, mailerOf(ctx), ctx.userId);
+    if (!sent)
+      throw new TRPCError({ code: "BAD_REQUEST", message: "email: your address is already verified" });
+    return { sent };
+  }),
+
+  confirmEmail: publicProcedure
+    .input(confirmEmailInput)
+    .mutation(({ ctx, input }) => refusalsAsErrors(() => confirmEmail(ctx.db, input.token))),
+
+  /** Answers the same whether or not the address has an account; see server/users/password-reset.ts. */
+  requestPasswordReset: publicProcedure.input(requestPasswordResetInput).mutation(async ({ ctx, input }) => {
+    if (ctx.limits) {
+      const verdict = await ctx.limits.check("passwordReset", { email: input.email, ip: ctx.ip });
+      if (!verdict.ok) {
+        ctx.resHeaders?.set("Retry-After", String(verdict.retryAfterSeconds));
+        throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: verdict.message });
+      }
+    }
+    requestPasswordReset(ctx.db, mailerOf(ctx), ctx.limits, input.email);
+    return { message: RESET_REQUESTED };
+  }),
+
+  resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
+    await refusalsAsErrors(() => resetPassword(ctx.db, input.token, input.password));
+    return { reset: true };
+  }),
+
+  changeName: protectedProcedure
+    .input(changeNameInput)
+    .mutation(({ ctx, input }) => refusalsAsErrors(() => changeName(ctx.db, ctx.userId, input.name))),
+
+  /** Mails a link to the new address; the account moves there once it is followed. */
+  changeEmail: protectedProcedure
+    .input(changeEmailInput)
+    .use(rateLimited("passwordCheck"))
+    .use(rateLimited("accountMail"))
+    .mutation(async ({ ctx, input }) => {
+      await refusalsAsErrors(async () => {
+        await assertCurrentPassword(ctx.db, ctx.userId, input.currentPassword);
+        await requestEmailChange(ctx.db, mailerOf(ctx), ctx.userId, input.email);
+      });
+      return { pendingEmail: input.email.trim().toLowerCase() };
+    }),
+
+  changePassword: protectedProcedure
+    .input(changePasswordInput)
+    .use(rateLimited("passwordCheck"))
+    .mutation(async ({ ctx, input }) => {
+      await refusalsAsErrors(() =>
+        changePassword(ctx.db, ctx.userId, input.currentPassword, input.newPassword),
+      );
+      return { changed: true };
+    }),
+});
