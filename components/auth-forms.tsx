@@ -66,7 +66,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
       <FormError message={formError} />
       <SubmitButton pending={pending} label="Sign in" pendingLabel="Signing in…" />
       <p className="hint">
-        No account? <Link href="/register">Register</Link>
+        <Link href="/forgot-password">Forgot password?</Link> · No account?{" "}
+        <Link href="/register">Register</Link>
       </p>
     </form>
   );
@@ -128,5 +129,31 @@ export function RegisterForm() {
         Have an account? <Link href="/signin">Sign in</Link>
       </p>
     </form>
+  );
+}
+
+/** One button per enabled OAuth provider (none when no provider is configured). */
+export function OAuthButtons({
+  providers,
+  callbackUrl,
+}: {
+  providers: { id: string; name: string }[];
+  callbackUrl?: string;
+}) {
+  if (providers.length === 0) return null;
+  return (
+    <div className="form oauth">
+      <p className="hint">Or sign in with</p>
+      {providers.map((provider) => (
+        <button
+          key={provider.id}
+          type="button"
+          className="secondary"
+          onClick={() => signIn(provider.id, { callbackUrl: safeCallback(callbackUrl) })}
+        >
+          {provider.name}
+        </button>
+      ))}
+    </div>
   );
 }

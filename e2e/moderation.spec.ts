@@ -1,10 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { hydrated, registerNewUser, signIn, signOut } from "./helpers";
+import { latestMail, linkIn } from "./mail";
 
 const ADMIN = { email: "admin-e2e@example.test", password: "admin-password-1", name: "Moderator" };
 
 test("an admin sees held bursts, locks a post, and its ratings close for everyone", async ({ page }) => {
-  // ADMIN_EMAILS in playwright.config.ts makes this account an admin when it registers.
+  // ADMIN_EMAILS in playwright.config.ts makes this account an admin once it confirms its email.
   await page.goto("/register");
   await hydrated(page);
   await page.getByLabel("Email").fill(ADMIN.email);
@@ -13,8 +14,13 @@ test("an admin sees held bursts, locks a post, and its ratings close for everyon
   await page.getByRole("button", { name: "Create account" }).click();
   // On a retry the account exists already: sign in instead.
   const taken = page.getByText("an account with this email already exists");
-  await expect(page.getByRole("link", { name: "Moderation" }).or(taken)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out" }).or(taken)).toBeVisible();
   if (await taken.isVisible()) await signIn(page, ADMIN.email, ADMIN.password);
+  if (!(await page.getByRole("link", { name: "Moderation" }).isVisible())) {
+    await page.goto(linkIn(await latestMail(ADMIN.email, /Confirm your email/)));
+    await hydrated(page);
+    await page.getByRole("button", { name: "Confirm my email" }).click();
+  }
   await expect(page.getByRole("link", { name: "Moderation" })).toBeVisible();
 
   await page.getByRole("link", { name: "Moderation" }).click();
@@ -49,7 +55,8 @@ test("a user creates an API token, a script rates with it, and revoking it shuts
   request,
 }) => {
   await registerNewUser(page);
-  await page.getByRole("link", { name: "Tokens" }).click();
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("link", { name: "Manage API tokens" }).click();
   await expect(page.getByRole("heading", { name: "API tokens" })).toBeVisible();
   await hydrated(page);
   await page.getByLabel("Token name").fill("my script");

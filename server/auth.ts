@@ -3,7 +3,10 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb, type Db } from "@/db/client";
 import { authSecret } from "./env";
 import { clientIpFromHeaders, defaultLimits, type Limits } from "./limits";
-import { verifyCredentials } from "./users/accounts";
+import { identityFromProfile, oauthProviders } from "./auth-providers";
+import { getRole, verifyCredentials } from "./users/accounts";
+import { accountForIdentity, signInWithOAuth } from "./users/oauth";
+import { accountOverview } from "./users/settings";
 
 declare module "next-auth" {
   interface Session {
@@ -66,10 +69,37 @@ export function authOptions(): NextAuthOptions {
         },
         authorize: authorizeCredentials(),
       }),
+      ...oauthProviders(),
     ],
     callbacks: {
-      jwt({ token, user }) {
+      // An OAuth identity signs in only as the account signInWithOAuth picks (or creates) for it.
+      async signIn({ account, profile }) {
+        if (!account || account.type !== "oauth") return true;
+        const identity = identityFromProfile(account.provider, account.providerAccountId, profile);
+        const outcome = await signInWithOAuth(await getDb(), identity);
+        return outcome.ok ? true : `/signin?error=${outcome.reason}`;
+      },
+      async jwt({ token, user, account, trigger }) {
         if (user) token.role = user.role;
+        if (account?.type === "oauth") {
+          const linked = await accountForIdentity(await getDb(), account.provider, account.providerAccountId);
+          if (!linked) throw new Error("OAuthAccountMissing");
+          token.sub = String(linked.id);
+          token.name = linked.name;
+          token.email = linked.email;
+          token.role = linked.role;
+        }
+        // useSession().update() after a change in /settings: the name and email come from the
+        // database, never from what the client sent.
+        if (trigger === "update" && token.sub) {
+          const db = await getDb();
+          const overview = await accountOverview(db, Number(token.sub));
+          if (overview) {
+            token.name = overview.name;
+            token.email = overview.email;
+            token.role = (await getRole(db, overview.id)) ?? token.role;
+          }
+        }
         return token;
       },
       session({ session, token }) {

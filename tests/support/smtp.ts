@@ -28,7 +28,7 @@ function parse(raw: string, from: string, to: string[]): ReceivedMail {
  * A real SMTP server on a free local port that keeps every mail it accepts, for the mailer to
  * send to (SMTP_URL=smtp://127.0.0.1:<port>).
  */
-export async function startSmtpServer(port = 0) {
+export async function startSmtpServer(port = 0, onMail?: (mail: ReceivedMail) => void) {
   const received: ReceivedMail[] = [];
   const waiters: (() => void)[] = [];
   const server = new SMTPServer({
@@ -41,7 +41,9 @@ export async function startSmtpServer(port = 0) {
       stream.on("end", () => {
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
         const to = session.envelope.rcptTo.map((r) => r.address);
-        received.push(parse(Buffer.concat(chunks).toString("utf8"), from, to));
+        const mail = parse(Buffer.concat(chunks).toString("utf8"), from, to);
+        received.push(mail);
+        onMail?.(mail);
         for (const wake of waiters.splice(0)) wake();
         callback();
       });

@@ -1,0 +1,125 @@
+// OAuth providers for next-auth, each enabled by its pair of environment variables.
+import type { Provider } from "next-auth/providers/index";
+import GitHubProvider from "next-auth/providers/github";
+import GoogleProvider from "next-auth/providers/google";
+import type { OAuthIdentity } from "./users/oauth";
+
+type Env = Record<string, string | undefined>;
+
+/** A provider shown on the sign-in page. */
+export type ProviderButton = { id: string; name: string };
+
+type GitHubEmail = { email: string; primary: boolean; verified: boolean };
+
+/** GitHub's primary address when GitHub has verified it; null otherwise. */
+export function verifiedPrimaryEmail(emails: unknown): string | null {
+  if (!Array.isArray(emails)) return null;
+  const primary = (emails as GitHubEmail[]).find((e) => e?.primary === true && e.verified === true);
+  return typeof primary?.email === "string" ? primary.email : null;
+}
+
+function pair(env: Env, id: string, secret: string): { clientId: string; clientSecret: string } | null {
+  const clientId = env[id]?.trim();
+  const clientSecret = env[secret]?.trim();
+  if (Boolean(clientId) !== Boolean(clientSecret))
+    throw new Error(`Set both ${id} and ${secret} to enable this sign-in provider, or neither`);
+  return clientId && clientSecret ? { clientId, clientSecret } : null;
+}
+
+function github(env: Env): Provider | null {
+  const credentials = pair(env, "GITHUB_ID", "GITHUB_SECRET");
+  if (!credentials) return null;
+  return GitHubProvider({
+    ...credentials,
+    // The public profile's email may be unverified; the emails endpoint says which one GitHub verified.
+    userinfo: {
+      url: "https://api.github.com/user",
+      async request({ client, tokens }) {
+        const profile = await client.userinfo(tokens.access_token ?? "");
+        const res = await fetch("https://api.github.com/user/emails", {
+          headers: { Authorization: `Bearer ${tokens.access_token}`, "User-Agent": "steadystar" },
+        });
+        const email = res.ok ? verifiedPrimaryEmail(await res.json()) : null;
+        return { ...profile, email: email ?? undefined, email_verified: email !== null };
+      },
+    },
+    profile: (profile) => ({
+      id: String(profile.id),
+      name: profile.name ?? profile.login,
+      email: profile.email,
+      image: profile.avatar_url,
+      role: "user",
+    }),
+  });
+}
+
+function google(env: Env): Provider | null {
+  const credentials = pair(env, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET");
+  if (!credentials) return null;
+  return GoogleProvider({
+    ...credentials,
+    profile: (profile) => ({
+      id: profile.sub,
+      name: profile.name,
+      email: profile.email,
+      image: profile.picture,
+      role: "user",
+    }),
+  });
+}
+
+/**
+ * Any OpenID Connect issuer (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET; OIDC_NAME labels the
+ * button): a company's identity provider, or the in-process issuer the end-to-end tests run.
+ */
+function oidc(env: Env): Provider | null {
+  const credentials = pair(env, "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET");
+  const issuer = env.OIDC_ISSUER?.trim().replace(/\/+$/, "");
+  if (Boolean(credentials) !== Boolean(issuer))
+    throw new Error("Set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together, or none of them");
+  if (!credentials || !issuer) return null;
+  if (!/^https?:\/\/\S+$/.test(issuer)) throw new Error(`OIDC_ISSUER="${issuer}" is not an http(s) URL`);
+  return {
+    id: "oidc",
+    name: env.OIDC_NAME?.trim() || "OpenID Connect",
+    type: "oauth",
+    wellKnown: `${issuer}/.well-known/openid-configuration`,
+    issuer,
+    authorization: { params: { scope: "openid email profile" } },
+    idToken: true,
+    checks: ["pkce", "state"],
+    ...credentials,
+    profile: (profile: { sub: string; name?: string; email?: string }) => ({
+      id: profile.sub,
+      name: profile.name ?? null,
+      email: profile.email ?? null,
+      role: "user" as const,
+    }),
+  };
+}
+
+/** The enabled providers, in the order the sign-in page shows them. */
+export function oauthProviders(env: Env = process.env): Provider[] {
+  return [github(env), google(env), oidc(env)].filter((p): p is Provider => p !== null);
+}
+
+export function providerButtons(env: Env = process.env): ProviderButton[] {
+  return oauthProviders(env).map((p) => ({ id: p.id, name: p.name }));
+}
+
+/** What a provider's raw profile says about the identity (every provider here reports email_verified). */
+export function identityFromProfile(
+  provider: string,
+  providerAccountId: string,
+  profile: object | undefined,
+): OAuthIdentity {
+  const claims = { ...profile } as Record<string, unknown>;
+  const email = typeof claims.email === "string" ? claims.email : null;
+  return {
+    provider,
+    providerAccountId,
+    email,
+    emailVerified: email !== null && claims.email_verified === true,
+    name: typeof claims.name === "string" ? claims.name : null,
+  };
+}
