@@ -21,7 +21,7 @@ export function safeCallback(raw: string | null | undefined): string {
 }
 
 /** Null on success, otherwise what to tell the user (a rate-limit message passes through as is). */
-async function signInWith(email: string, password: string): Promise<string | null> {
+export async function signInWith(email: string, password: string): Promise<string | null> {
   const result = await signIn("credentials", { email, password, redirect: false }).catch(() => null);
   if (result?.ok && !result.error) return null;
   if (result?.error && result.error !== "CredentialsSignin") return result.error;

@@ -1,10 +1,12 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useSession } from "next-auth/react";
+import { signOut, useSession } from "next-auth/react";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { changeEmailInput, changeNameInput, changePasswordInput } from "@/server/api/inputs";
 import type { AccountOverview } from "@/server/users/settings";
+import { signInWith } from "./auth-forms";
 import { Field, FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
@@ -162,6 +164,7 @@ function EmailPanel({ account }: { account: AccountOverview }) {
 
 function PasswordPanel({ account }: { account: AccountOverview }) {
   const trpc = useTRPC();
+  const router = useRouter();
   const change = useMutation(trpc.account.changePassword.mutationOptions());
   const { fieldErrors, formError, validate, fromServer } = useFormErrors();
   const [saved, setSaved] = useState<string | null>(null);
@@ -174,6 +177,12 @@ function PasswordPanel({ account }: { account: AccountOverview }) {
     try {
       await change.mutateAsync(values);
       form.reset();
+      // The change ended every session of the account, this one included: sign in again at once.
+      const failure = await signInWith(account.email, values.newPassword);
+      if (failure) {
+        router.push("/signin?callbackUrl=/settings");
+        return;
+      }
       setSaved("Password changed. Your other sessions have ended.");
     } catch (error) {
       fromServer(error);
@@ -218,6 +227,35 @@ function PasswordPanel({ account }: { account: AccountOverview }) {
   );
 }
 
+/**
+ * Sessions are signed cookies with a per-account version, not rows: they cannot be listed one by
+ * one, but raising the version ends all of them, which is what signing out does.
+ */
+function SessionsPanel() {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+
+  async function onSignOutEverywhere() {
+    setPending(true);
+    await signOut({ redirect: false });
+    router.push("/signin");
+    router.refresh();
+  }
+
+  return (
+    <section aria-labelledby="sessions-heading" className="form">
+      <h2 id="sessions-heading">Sessions</h2>
+      <p className="hint">
+        Signing out ends every session of your account, in every browser and device. Changing or resetting
+        your password does too.
+      </p>
+      <button type="button" className="secondary" onClick={onSignOutEverywhere} disabled={pending}>
+        {pending ? "Signing out…" : "Sign out everywhere"}
+      </button>
+    </section>
+  );
+}
+
 export function SettingsPanels() {
   const trpc = useTRPC();
   const account = useQuery(trpc.account.me.queryOptions());
@@ -228,6 +266,7 @@ export function SettingsPanels() {
       <NamePanel account={account.data} />
       <EmailPanel account={account.data} />
       <PasswordPanel account={account.data} />
+      <SessionsPanel />
       <section aria-labelledby="tokens-heading" className="form">
         <h2 id="tokens-heading">API tokens</h2>
         <p className="hint">

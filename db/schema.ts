@@ -29,6 +29,8 @@ export const users = pgTable(
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     // A deleted account keeps its row, anonymised, so its posts stay attributed to "deleted user".
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    // Carried in every session JWT; raising it ends all of the account's sessions (server/users/sessions.ts).
+    sessionVersion: integer("session_version").notNull().default(0),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],
 );

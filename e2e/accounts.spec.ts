@@ -49,11 +49,11 @@ for (const viewport of VIEWPORTS) {
       browser,
     }) => {
       const user = await registerNewUser(page);
+      await signOut(page);
       // A second browser signed in as the same account: the reset must sign it out.
       const other = await browser.newContext({ viewport: viewport.size });
       const otherPage = await other.newPage();
       await signIn(otherPage, user.email, user.password);
-      await signOut(page);
 
       await page.getByRole("link", { name: "Sign in", exact: true }).click();
       await hydrated(page);

@@ -9,6 +9,10 @@ type Env = Record<string, string | undefined>;
 /** A provider shown on the sign-in page. */
 export type ProviderButton = { id: string; name: string };
 
+// A provider profile is not an account; the jwt callback (server/auth.ts) replaces these with the
+// linked account's role and session version.
+const PLACEHOLDER_ACCOUNT = { role: "user", sessionVersion: 0 } as const;
+
 type GitHubEmail = { email: string; primary: boolean; verified: boolean };
 
 /** GitHub's primary address when GitHub has verified it; null otherwise. */
@@ -48,7 +52,7 @@ function github(env: Env): Provider | null {
       name: profile.name ?? profile.login,
       email: profile.email,
       image: profile.avatar_url,
-      role: "user",
+      ...PLACEHOLDER_ACCOUNT,
     }),
   });
 }
@@ -63,7 +67,7 @@ function google(env: Env): Provider | null {
       name: profile.name,
       email: profile.email,
       image: profile.picture,
-      role: "user",
+      ...PLACEHOLDER_ACCOUNT,
     }),
   });
 }
@@ -93,7 +97,7 @@ function oidc(env: Env): Provider | null {
       id: profile.sub,
       name: profile.name ?? null,
       email: profile.email ?? null,
-      role: "user" as const,
+      ...PLACEHOLDER_ACCOUNT,
     }),
   };
 }

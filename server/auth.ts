@@ -6,6 +6,7 @@ import { clientIpFromHeaders, defaultLimits, type Limits } from "./limits";
 import { identityFromProfile, oauthProviders } from "./auth-providers";
 import { getRole, verifyCredentials } from "./users/accounts";
 import { accountForIdentity, signInWithOAuth } from "./users/oauth";
+import { endSessions, sessionUserId } from "./users/sessions";
 import { accountOverview } from "./users/settings";
 
 declare module "next-auth" {
@@ -14,12 +15,22 @@ declare module "next-auth" {
   }
   interface User {
     role: "user" | "admin";
+    sessionVersion: number;
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
     role?: "user" | "admin";
+    /** The account's session version when this session was issued (server/users/sessions.ts). */
+    sv?: number;
+  }
+}
+
+/** Thrown from the jwt callback for a session that was ended: next-auth then clears the cookie. */
+class SessionEndedError extends Error {
+  constructor() {
+    super("this session was ended: sign in again");
   }
 }
 
@@ -51,11 +62,14 @@ export function authorizeCredentials(deps: { openDb?: () => Promise<Db>; limits?
     const verdict = await (deps.limits ?? defaultLimits()).check("signin", { email, ip });
     if (!verdict.ok) throw new Error(verdict.message);
     const user = await verifyCredentials(await openDb(), email, password);
-    return user ? { id: String(user.id), name: user.name, email: user.email, role: user.role } : null;
+    if (!user) return null;
+    const { id, name, role, sessionVersion } = user;
+    return { id: String(id), name, email: user.email, role, sessionVersion };
   };
 }
 
-export function authOptions(): NextAuthOptions {
+export function authOptions(deps: { openDb?: () => Promise<Db> } = {}): NextAuthOptions {
+  const openDb = deps.openDb ?? getDb;
   return {
     secret: authSecret(),
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
@@ -76,23 +90,33 @@ export function authOptions(): NextAuthOptions {
       async signIn({ account, profile }) {
         if (!account || account.type !== "oauth") return true;
         const identity = identityFromProfile(account.provider, account.providerAccountId, profile);
-        const outcome = await signInWithOAuth(await getDb(), identity);
+        const outcome = await signInWithOAuth(await openDb(), identity);
         return outcome.ok ? true : `/signin?error=${outcome.reason}`;
       },
+      // Runs for /api/auth/session and getServerSession, after the JWT is decoded: an ended session
+      // is refused there, so neither the page nor the browser's session sees it.
       async jwt({ token, user, account, trigger }) {
-        if (user) token.role = user.role;
         if (account?.type === "oauth") {
-          const linked = await accountForIdentity(await getDb(), account.provider, account.providerAccountId);
-          if (!linked) throw new Error("OAuthAccountMissing");
-          token.sub = String(linked.id);
-          token.name = linked.name;
-          token.email = linked.email;
-          token.role = linked.role;
+          // The provider's profile is not the account: the session is the linked account's.
+          const linked = await accountForIdentity(
+            await openDb(),
+            account.provider,
+            account.providerAccountId,
+          );
+          if (!linked) throw new SessionEndedError();
+          const { id, name, email, role, sessionVersion } = linked;
+          return { ...token, sub: String(id), name, email, role, sv: sessionVersion };
         }
-        // useSession().update() after a change in /settings: the name and email come from the
-        // database, never from what the client sent.
-        if (trigger === "update" && token.sub) {
-          const db = await getDb();
+        if (user) {
+          token.role = user.role;
+          token.sv = user.sessionVersion;
+          return token;
+        }
+        const db = await openDb();
+        if ((await sessionUserId(db, token)) === null) throw new SessionEndedError();
+        // useSession().update() after a change in /settings or a confirmed email: name, email and
+        // role come from the database, never from what the client sent.
+        if (trigger === "update") {
           const overview = await accountOverview(db, Number(token.sub));
           if (overview) {
             token.name = overview.name;
@@ -110,6 +134,22 @@ export function authOptions(): NextAuthOptions {
           role: token.role ?? "user",
         };
         return session;
+      },
+    },
+    events: {
+      // Signing out ends every session of the account. Only a current session may do it, so a
+      // cookie that was already ended cannot sign its owner out again.
+      async signOut(message) {
+        if (!("token" in message)) return;
+        const db = await openDb();
+        const userId = await sessionUserId(db, message.token);
+        if (userId !== null) await endSessions(db, userId);
+      },
+    },
+    logger: {
+      error(code, metadata) {
+        if (metadata instanceof SessionEndedError) return;
+        console.error(`[next-auth][error][${code}]`, metadata);
       },
     },
   };

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
 import { parseStoredState, summarize } from "./ratings/scoring/engine";
 import { normalizeEmail } from "./users/accounts";
+import { endSessions } from "./users/sessions";
 
 export type HeldPost = {
   id: number;
@@ -65,11 +66,19 @@ export async function listHeldPosts(db: Db, limit = 50): Promise<HeldPost[]> {
   });
 }
 
-/** Makes an existing account an admin (or a user again); false when no account has that email. */
+/**
+ * Makes an existing account an admin (or a user again); false when no account has that email.
+ * A change of role ends the account's sessions, so none keeps showing the old role: a demoted
+ * admin's open pages lose their admin session, and the next sign-in carries the new role.
+ */
 export async function setRole(db: Db, email: string, role: "user" | "admin"): Promise<boolean> {
-  const changed = await rows<{ id: number }>(
+  const [found] = await rows<{ id: number; changed: boolean }>(
     db,
-    sql`update users set role = ${role} where email = ${normalizeEmail(email)} returning id`,
+    sql`update users u set role = ${role} from users old
+        where u.id = old.id and u.email = ${normalizeEmail(email)}
+        returning u.id, old.role <> ${role} as changed`,
   );
-  return changed.length > 0;
+  if (!found) return false;
+  if (found.changed) await endSessions(db, found.id);
+  return true;
 }

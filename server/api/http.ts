@@ -4,6 +4,7 @@ import { NextRequest } from "next/server";
 import type { Db } from "@/db/client";
 import { authSecret } from "@/server/env";
 import { clientIpFromHeaders, defaultLimits, type Limits } from "@/server/limits";
+import { sessionUserId } from "@/server/users/sessions";
 import { verifyToken } from "@/server/users/tokens";
 import { appRouter } from "./root";
 import type { Context } from "./trpc";
@@ -12,7 +13,8 @@ export const TRPC_ENDPOINT = "/api/trpc";
 
 /**
  * The user of a request: an `Authorization: Bearer ss_…` API token when an Authorization header is
- * sent (a bad one means anonymous, never a fallback to the cookie), otherwise the session cookie.
+ * sent (a bad one means anonymous, never a fallback to the cookie), otherwise the session cookie,
+ * unless that session was ended (sign-out, password change, role change).
  */
 export async function userIdFromRequest(req: NextRequest, db: Db): Promise<number | null> {
   const authorization = req.headers.get("authorization");
@@ -20,9 +22,9 @@ export async function userIdFromRequest(req: NextRequest, db: Db): Promise<numbe
     const bearer = /^bearer\s+(\S+)$/i.exec(authorization.trim());
     return bearer?.[1] ? ((await verifyToken(db, bearer[1]))?.userId ?? null) : null;
   }
+  // Decoding proves the cookie was issued here; the session version says it was not ended since.
   const token = await getToken({ req, secret: authSecret() });
-  const id = Number(token?.sub);
-  return Number.isSafeInteger(id) && id > 0 ? id : null;
+  return sessionUserId(db, token);
 }
 
 /** The client's address as the platform reports it (Vercel and most proxies set X-Forwarded-For). */

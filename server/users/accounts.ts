@@ -78,10 +78,20 @@ export async function passwordMatches(db: Db, userId: number, password: string):
   return passwordHashMatches(user?.password_hash ?? null, password);
 }
 
-export async function verifyCredentials(db: Db, email: string, password: string): Promise<PublicUser | null> {
-  const [user] = await rows<PublicUser & { password_hash: string | null; verified: boolean }>(
+/** A signed-in account: its public fields and the session version its new session is issued under. */
+export type SignedInUser = PublicUser & { sessionVersion: number };
+
+export async function verifyCredentials(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<SignedInUser | null> {
+  const [user] = await rows<
+    PublicUser & { password_hash: string | null; verified: boolean; session_version: number }
+  >(
     db,
-    sql`select id, email, name, role, password_hash, email_verified_at is not null as verified
+    sql`select id, email, name, role, password_hash, email_verified_at is not null as verified,
+               session_version
         from users where email = ${normalizeEmail(email)} and deleted_at is null`,
   );
   if (!(await passwordHashMatches(user?.password_hash ?? null, password)) || !user) return null;
@@ -89,7 +99,13 @@ export async function verifyCredentials(db: Db, email: string, password: string)
     await rows(db, sql`update users set role = 'admin' where id = ${user.id}`);
     user.role = "admin";
   }
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    sessionVersion: Number(user.session_version),
+  };
 }
 
 /**

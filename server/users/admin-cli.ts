@@ -17,7 +17,7 @@ async function main() {
       return;
     }
     console.log(
-      `${email} is ${action === "grant" ? "now an admin" : "no longer an admin"} (takes effect at their next request)`,
+      `${email} is ${action === "grant" ? "now an admin" : "no longer an admin"} (ends their sessions; takes effect at their next request)`,
     );
   } finally {
     await handle.close();

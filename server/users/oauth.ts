@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import { UNIQUE_VIOLATION, pgErrorCode } from "@/db/errors";
-import { isConfiguredAdmin, normalizeEmail, type PublicUser } from "./accounts";
+import { isConfiguredAdmin, normalizeEmail, type PublicUser, type SignedInUser } from "./accounts";
 
 export type OAuthIdentity = {
   provider: string;
@@ -18,15 +18,6 @@ export type OAuthRefusal = "OAuthEmailUnverified" | "OAuthLinkUnverified";
 
 export type OAuthOutcome =
   { ok: true; user: PublicUser; created: boolean } | { ok: false; reason: OAuthRefusal };
-
-async function linkedUser(db: Db, provider: string, providerAccountId: string): Promise<PublicUser | null> {
-  const [user] = await rows<PublicUser>(
-    db,
-    sql`select u.id, u.email, u.name, u.role from oauth_accounts o join users u on u.id = o.user_id
-        where o.provider = ${provider} and o.provider_account_id = ${providerAccountId} and u.deleted_at is null`,
-  );
-  return user ?? null;
-}
 
 async function link(db: Db, identity: OAuthIdentity, userId: number) {
   await rows(
@@ -49,8 +40,8 @@ function displayName(identity: OAuthIdentity, email: string): string {
  * identities: otherwise whoever registered a victim's address first would get the victim's sign-ins.
  */
 export async function signInWithOAuth(db: Db, identity: OAuthIdentity): Promise<OAuthOutcome> {
-  const linked = await linkedUser(db, identity.provider, identity.providerAccountId);
-  if (linked) return { ok: true, user: linked, created: false };
+  const linked = await accountForIdentity(db, identity.provider, identity.providerAccountId);
+  if (linked) return { ok: true, user: pick(linked), created: false };
   if (!identity.email || !identity.emailVerified) return { ok: false, reason: "OAuthEmailUnverified" };
   const email = normalizeEmail(identity.email);
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -88,6 +79,20 @@ export async function signInWithOAuth(db: Db, identity: OAuthIdentity): Promise<
 }
 
 /** The account linked to a provider identity, for the session issued after signInWithOAuth allowed it. */
-export function accountForIdentity(db: Db, provider: string, providerAccountId: string) {
-  return linkedUser(db, provider, providerAccountId);
+export async function accountForIdentity(
+  db: Db,
+  provider: string,
+  providerAccountId: string,
+): Promise<SignedInUser | null> {
+  const [user] = await rows<PublicUser & { session_version: number }>(
+    db,
+    sql`select u.id, u.email, u.name, u.role, u.session_version
+        from oauth_accounts o join users u on u.id = o.user_id
+        where o.provider = ${provider} and o.provider_account_id = ${providerAccountId} and u.deleted_at is null`,
+  );
+  return user ? { ...pick(user), sessionVersion: Number(user.session_version) } : null;
+}
+
+function pick({ id, email, name, role }: PublicUser): PublicUser {
+  return { id, email, name, role };
 }

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { defaultMailer } from "@/server/mail/mailer";
 import { AccountError } from "@/server/users/account-error";
 import { requestPasswordReset, resetPassword } from "@/server/users/password-reset";
+import { endSessions } from "@/server/users/sessions";
 import { accountOverview, assertCurrentPassword, changeName, changePassword } from "@/server/users/settings";
 import { confirmEmail, requestEmailChange, resendVerification } from "@/server/users/verification";
 import {
@@ -65,7 +66,8 @@ export const accountRouter = router({
   }),
 
   resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
-    await refusalsAsErrors(() => resetPassword(ctx.db, input.token, input.password));
+    const { userId } = await refusalsAsErrors(() => resetPassword(ctx.db, input.token, input.password));
+    await endSessions(ctx.db, userId);
     return { reset: true };
   }),
 
@@ -93,6 +95,8 @@ export const accountRouter = router({
       await refusalsAsErrors(() =>
         changePassword(ctx.db, ctx.userId, input.currentPassword, input.newPassword),
       );
+      // Every session ends, this one too: the browser that changed it signs in again with the new one.
+      await endSessions(ctx.db, ctx.userId);
       return { changed: true };
     }),
 });
