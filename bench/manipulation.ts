@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { replaceSection } from "./report";
-import { initialState, replay, type EngineState } from "@/server/ratings/scoring/engine";
+import { initialState, replay } from "@/server/ratings/scoring/engine";
 import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
 import { POLICY_NAMES, type PolicyName } from "@/server/ratings/scoring/policy";
 import { DEFAULT_STEADY_PARAMS, type SteadyState } from "@/server/ratings/scoring/steady";
@@ -27,19 +27,6 @@ type RunResult = {
   heldShare: number | null;
   identical: boolean;
 };
-
-// simulate.ts keeps its per-post checkpoints private; the bench reads them (never writes) so it can
-// compare whole states with a from-scratch replay, not just the summaries derived from them.
-type SimulatorInternals = { posts: Map<string, { states: Map<number, EngineState> }> };
-
-function finalState(simulator: RatingSimulator): EngineState {
-  const post = (simulator as unknown as SimulatorInternals).posts.get(POST);
-  if (!post) throw new Error("simulator has no post");
-  const last = Math.max(...post.states.keys());
-  const state = post.states.get(last);
-  if (!state) throw new Error("simulator has no checkpoint for its last window");
-  return state;
-}
 
 function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunResult> {
   const { events, start, end } = generate(scenario, seed);
@@ -109,7 +96,7 @@ function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunRe
   const results = {} as Record<PolicyName, RunResult>;
   simulators.forEach((simulator, p) => {
     const policy = POLICY_NAMES[p]!;
-    const incremental = finalState(simulator);
+    const incremental = simulator.state(POST);
     const full = replay(initialState(policy), sortedWindows, WINDOW_SECONDS).at(-1);
     const e = errors[p]!;
     const lastClose = end - WINDOW_SECONDS;

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   doublePrecision,
   index,
@@ -31,6 +32,8 @@ export const users = pgTable(
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     // Carried in every session JWT; raising it ends all of the account's sessions (server/users/sessions.ts).
     sessionVersion: integer("session_version").notNull().default(0),
+    // The person chose to list their ratings on their public profile.
+    ratingsPublic: boolean("ratings_public").notNull().default(false),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],
 );
@@ -63,6 +66,15 @@ export const posts = pgTable(
     // Set by an admin: ratings are refused with 403 while the score stays visible.
     lockedAt: timestamp("locked_at", { withTimezone: true }),
     lockedBy: integer("locked_by").references(() => users.id),
+    // Last edit by the author (null: never edited).
+    updatedAt: timestamp("updated_at", { withTimezone: true }),
+    // Deleted by its author: gone from every page; its ratings are removed through the fold.
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    // Hidden by a moderator: gone from lists and the post page for everyone but moderators.
+    hiddenAt: timestamp("hidden_at", { withTimezone: true }),
+    hiddenBy: integer("hidden_by").references(() => users.id),
+    // When the displayed score last changed (set by the re-score that changed it).
+    scoreMovedAt: timestamp("score_moved_at", { withTimezone: true }),
   },
   (t) => [
     index("posts_rescore_idx")
@@ -88,7 +100,9 @@ export const ratings = pgTable(
     userId: integer("user_id")
       .notNull()
       .references(() => users.id),
-    score: smallint("score").notNull(),
+    // Null: the rating was cleared. The row stays as a tombstone until the fold has subtracted what
+    // it last counted (folded_score at folded_at) and deletes it.
+    score: smallint("score"),
     // The score this row held before its last change, written by the upsert itself so the
     // statement can return it exactly even under concurrent submits by the same user.
     previousScore: smallint("previous_score"),
@@ -110,7 +124,9 @@ export const ratings = pgTable(
       ),
     index("ratings_unfolded_idx")
       .on(t.postId)
-      .where(sql`${t.foldedScore} is null`),
+      // Rows whose presence in the aggregates is about to change: new (not folded yet) or cleared
+      // (still counted). The live count adds the first and subtracts the second.
+      .where(sql`(${t.foldedScore} is null) <> (${t.score} is null)`),
     check("ratings_score_range", sql`${t.score} between 0 and 5`),
   ],
 );

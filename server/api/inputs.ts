@@ -52,6 +52,8 @@ const email = z.email("must be a valid email address").max(254);
 // "<id>.<secret>" from a mailed link; anything longer is not one of ours.
 const linkToken = z.string().min(1, "must not be empty").max(100, "must be at most 100 characters");
 
+export const clearRatingInput = z.object({ postId: id });
+
 export const registerInput = z.object({ email, name: text(1, 80), password });
 
 export const lockPostInput = z.object({ postId: id });

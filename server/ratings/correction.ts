@@ -1,10 +1,12 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import type { EngineConfig } from "./config";
-import { lockEngine, windowOf } from "./engine-lock";
+import { lockEngine } from "./engine-lock";
 import { runFold } from "./fold";
-import { saveScores, scorePosts, type ScoredPost } from "./rescore";
-import { initialState, summarize, type EngineState } from "./scoring/engine";
+import { summarize } from "./scoring/engine";
+import type { RatingWindow } from "./scoring/policy";
+import { scorePosts } from "./scoring/windows";
+import { loadWindows, repairWindows, saveScores, windowsOfRatings } from "./window-store";
 
 export type CorrectionReport = {
   startedAt: string;
@@ -22,44 +24,24 @@ export type CorrectionReport = {
   durationMs: number;
 };
 
-type WindowRow = {
-  post_id: number;
-  start: number;
-  c0: number;
-  c1: number;
-  c2: number;
-  c3: number;
-  c4: number;
-  c5: number;
-};
-
-function histogramColumns(scoreColumn: string): ReturnType<typeof sql.raw> {
-  return sql.raw(
-    [0, 1, 2, 3, 4, 5].map((s) => `count(*) filter (where ${scoreColumn} = ${s})::int as c${s}`).join(", "),
-  );
-}
-
 function scoreDifference(a: number | null, b: number | null): number {
   if (a === null && b === null) return 0;
   if (a === null || b === null) return 5;
   return Math.abs(a - b);
 }
 
-function startsFor(ids: readonly number[], config: EngineConfig): Map<number, EngineState> {
-  return new Map(ids.map((id) => [id, initialState(config.policy)]));
-}
-
 /** Posts whose stored windows differ from the recomputed ones: a window missing, extra, or counted otherwise. */
-function postsWithDifferentWindows(truth: readonly WindowRow[], stored: readonly WindowRow[]): Set<number> {
-  const key = (w: WindowRow) => `${w.post_id}@${Number(w.start)}`;
-  const counts = (w: WindowRow) => `${w.c0},${w.c1},${w.c2},${w.c3},${w.c4},${w.c5}`;
-  const expected = new Map(truth.map((w) => [key(w), counts(w)]));
+function postsWithDifferentWindows(
+  truth: ReadonlyMap<number, readonly RatingWindow[]>,
+  stored: ReadonlyMap<number, readonly RatingWindow[]>,
+): Set<number> {
   const differing = new Set<number>();
-  for (const w of stored) {
-    if (expected.get(key(w)) !== counts(w)) differing.add(w.post_id);
-    expected.delete(key(w));
+  const same = (a: readonly RatingWindow[], b: readonly RatingWindow[]) =>
+    a.length === b.length &&
+    a.every((w, i) => w.start === b[i]!.start && w.counts.every((c, s) => c === b[i]!.counts[s]));
+  for (const id of new Set([...truth.keys(), ...stored.keys()])) {
+    if (!same(truth.get(id) ?? [], stored.get(id) ?? [])) differing.add(id);
   }
-  for (const w of truth) if (expected.has(key(w))) differing.add(w.post_id);
   return differing;
 }
 
@@ -93,22 +75,14 @@ async function correctChunk(db: Db, config: EngineConfig, from: number, to: numb
       };
     }
     const ids = posts.map((p) => p.id);
+    const range = { from, to };
+    const score = (windows: ReadonlyMap<number, readonly RatingWindow[]>) =>
+      scorePosts(ids, new Map(), windows, config.policy, config.windowSeconds);
 
     // 1. What the aggregates should hold, given what every row says it was folded as.
-    const foldedTruth = await rows<WindowRow>(
-      tx,
-      sql`select post_id, extract(epoch from ${windowOf(sql`folded_at`, config.windowSeconds)})::float8 as start, ${histogramColumns("folded_score")}
-          from ratings where post_id >= ${from} and post_id < ${to} and folded_score is not null
-          group by 1, 2 order by 1, 2`,
-    );
-    const stored = await rows<WindowRow>(
-      tx,
-      sql`select post_id, extract(epoch from window_start)::float8 as start, c0, c1, c2, c3, c4, c5
-          from rating_windows where post_id >= ${from} and post_id < ${to}`,
-    );
-    const expected = new Map(
-      scorePosts(startsFor(ids, config), foldedTruth, config).map((p) => [p.postId, summarize(p.final)]),
-    );
+    const foldedTruth = await windowsOfRatings(tx, range, "folded", config.windowSeconds);
+    const stored = await loadWindows(tx, range);
+    const expected = new Map(score(foldedTruth).map((p) => [p.postId, summarize(p.final)]));
     const drifted = postsWithDifferentWindows(foldedTruth, stored);
     let maxScoreDifference = 0;
     let maxCountDifference = 0;
@@ -121,60 +95,17 @@ async function correctChunk(db: Db, config: EngineConfig, from: number, to: numb
       maxCountDifference = Math.max(maxCountDifference, countDiff);
     }
 
-    // 2. Bring the windows to the ratings as they are now, in one statement (one snapshot), and
-    //    mark the rows folded to exactly the values that statement read.
-    const [repair] = await rows<{ repaired: number; remarked: number }>(
-      tx,
-      sql`with truth as (
-            select post_id, ${windowOf(sql`updated_at`, config.windowSeconds)} as ws, ${histogramColumns("score")}
-            from ratings where post_id >= ${from} and post_id < ${to} group by 1, 2
-          ),
-          stored as (select post_id, window_start as ws, c0, c1, c2, c3, c4, c5 from rating_windows where post_id >= ${from} and post_id < ${to}),
-          diff as (
-            select coalesce(t.post_id, s.post_id) as post_id, coalesce(t.ws, s.ws) as ws, t.post_id is null as gone,
-                   t.c0, t.c1, t.c2, t.c3, t.c4, t.c5
-            from truth t full join stored s on t.post_id = s.post_id and t.ws = s.ws
-            where t.post_id is null or s.post_id is null
-               or (t.c0, t.c1, t.c2, t.c3, t.c4, t.c5) is distinct from (s.c0, s.c1, s.c2, s.c3, s.c4, s.c5)
-          ),
-          upserted as (
-            insert into rating_windows as w (post_id, window_start, c0, c1, c2, c3, c4, c5)
-            select post_id, ws, c0, c1, c2, c3, c4, c5 from diff where not gone
-            on conflict (post_id, window_start) do update
-              set c0 = excluded.c0, c1 = excluded.c1, c2 = excluded.c2, c3 = excluded.c3, c4 = excluded.c4, c5 = excluded.c5
-            returning 1
-          ),
-          deleted as (
-            delete from rating_windows w using diff d
-            where d.gone and w.post_id = d.post_id and w.window_start = d.ws
-            returning 1
-          ),
-          remarked as (
-            update ratings r set folded_score = s.score, folded_at = s.updated_at
-            from (select post_id, user_id, score, updated_at from ratings
-                  where post_id >= ${from} and post_id < ${to}
-                    and (folded_at is distinct from updated_at or folded_score is distinct from score)) s
-            where r.post_id = s.post_id and r.user_id = s.user_id
-            returning 1
-          )
-          select (select count(*)::int from upserted) + (select count(*)::int from deleted) as repaired,
-                 (select count(*)::int from remarked) as remarked`,
-    );
+    // 2. Bring the windows to the ratings as they are now, marking the rows folded to what was read.
+    const repair = await repairWindows(tx, range, config.windowSeconds);
 
     // 3. Re-score every post in the range from scratch on the repaired windows.
-    const windows = await rows<WindowRow>(
-      tx,
-      sql`select post_id, extract(epoch from window_start)::float8 as start, c0, c1, c2, c3, c4, c5
-          from rating_windows where post_id >= ${from} and post_id < ${to} order by post_id, window_start`,
-    );
-    const rescored: ScoredPost[] = scorePosts(startsFor(ids, config), windows, config);
-    await saveScores(tx, rescored);
+    await saveScores(tx, score(await loadWindows(tx, range)));
 
     return {
       postsChecked: posts.length,
       postsDrifted: drifted.size,
-      windowsRepaired: repair?.repaired ?? 0,
-      ratingsRemarked: repair?.remarked ?? 0,
+      windowsRepaired: repair.repaired,
+      ratingsRemarked: repair.remarked,
       maxScoreDifference,
       maxCountDifference,
     };

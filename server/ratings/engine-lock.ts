@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 
 // Fold batches, re-scoring and correction chunks all take this transaction-level advisory lock,
@@ -7,9 +7,4 @@ const ENGINE_LOCK_KEY = 7_270_301;
 
 export async function lockEngine(tx: Db): Promise<void> {
   await rows(tx, sql`select pg_advisory_xact_lock(${ENGINE_LOCK_KEY})`);
-}
-
-/** The UTC-aligned start of the window holding `column`, as SQL. */
-export function windowOf(column: SQL, windowSeconds: number): SQL {
-  return sql`date_bin(make_interval(secs => ${windowSeconds}), ${column}, timestamptz 'epoch')`;
 }

@@ -1,6 +1,7 @@
-import { initialState, replay, summarize, type EngineState, type ScoreSummary } from "./scoring/engine";
+import { initialState, summarize, type EngineState, type ScoreSummary } from "./scoring/engine";
 import { emptyHistogram, type Histogram } from "./scoring/histogram";
-import type { PolicyName, RatingWindow } from "./scoring/policy";
+import type { PolicyName } from "./scoring/policy";
+import { checkpointStates, scorePosts, windowStart } from "./scoring/windows";
 
 /** One rating event of an export: a repeated user+post is an update, as in rating.submit. */
 export type RatingEvent = { t: number; user: string | number; post: string | number; score: number };
@@ -10,8 +11,10 @@ export type ClosedWindow = { post: string; windowStart: number; summary: ScoreSu
 type PostTimeline = {
   /** Window start → histogram of the ratings whose last update falls in it. */
   windows: Map<number, Histogram>;
-  /** Window start → engine state after it (the checkpoints the server keeps in rating_windows.state). */
-  states: Map<number, EngineState>;
+  /** Checkpoint window start → engine state after it (as the server keeps in rating_windows.state). */
+  checkpoints: Map<number, EngineState>;
+  /** State after the last window (the server's posts.score_state). */
+  final: EngineState | null;
   /** Earliest window changed since the post was last scored (the server's posts.rescore_from). */
   dirtyFrom: number | null;
   /** user → [score, window start] of the current rating. */
@@ -32,7 +35,7 @@ export class RatingSimulator {
   ) {}
 
   windowOf(t: number): number {
-    return Math.floor(t / this.windowSeconds) * this.windowSeconds;
+    return windowStart(t, this.windowSeconds);
   }
 
   /** Applies one event; returns the score it replaced, if the user had rated the post before. */
@@ -40,7 +43,8 @@ export class RatingSimulator {
     const key = String(event.post);
     const post: PostTimeline = this.posts.get(key) ?? {
       windows: new Map(),
-      states: new Map(),
+      checkpoints: new Map(),
+      final: null,
       dirtyFrom: null,
       current: new Map(),
     };
@@ -69,22 +73,34 @@ export class RatingSimulator {
 
   /** Re-scores a post as the fold would, and returns its summary. */
   score(postKey: string): ScoreSummary {
+    return summarize(this.state(postKey));
+  }
+
+  /** A post's engine state after its last window, re-scored from the last checkpoint before its first changed window. */
+  state(postKey: string): EngineState {
     const post = this.posts.get(postKey);
-    if (!post) return summarize(initialState(this.policy));
-    const starts = [...post.windows.keys()].sort((a, b) => a - b);
+    if (!post) return initialState(this.policy);
     if (post.dirtyFrom !== null) {
       const from = post.dirtyFrom;
-      const before = starts.filter((s) => s < from).at(-1);
-      const start = before === undefined ? initialState(this.policy) : post.states.get(before)!;
-      const todo: RatingWindow[] = starts
-        .filter((s) => s >= from)
+      for (const s of [...post.checkpoints.keys()]) if (s >= from) post.checkpoints.delete(s);
+      const resumeAt = Math.max(-Infinity, ...[...post.checkpoints.keys()]);
+      const windows = [...post.windows.keys()]
+        .filter((s) => s > resumeAt)
+        .sort((a, b) => a - b)
         .map((s) => ({ start: s, counts: post.windows.get(s)! }));
-      for (const s of [...post.states.keys()]) if (s >= from) post.states.delete(s);
-      replay(start, todo, this.windowSeconds).forEach((state, i) => post.states.set(todo[i]!.start, state));
+      const start = post.checkpoints.get(resumeAt) ?? initialState(this.policy);
+      const [scored] = scorePosts(
+        [0],
+        new Map([[0, start]]),
+        new Map([[0, windows]]),
+        this.policy,
+        this.windowSeconds,
+      );
+      for (const w of checkpointStates(scored!)) post.checkpoints.set(w.start, w.state);
+      post.final = post.windows.size === 0 ? null : scored!.final;
       post.dirtyFrom = null;
     }
-    const last = starts.at(-1);
-    return summarize(last === undefined ? initialState(this.policy) : post.states.get(last)!);
+    return post.final ?? initialState(this.policy);
   }
 
   postKeys(): string[] {

@@ -1,11 +1,13 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
 import { engineConfig } from "./config";
-import { EXACT_UNFOLDED_LIMIT, liveCount, unfoldedCountCapped } from "./live-count";
+import { windowStartIso } from "./scoring/windows";
+import { liveCount, unfoldedCountCapped } from "./live-count";
 
 export type RatingResult = {
   postId: number;
-  myRating: number;
+  /** Null after the rating was cleared. */
+  myRating: number | null;
   /** Live count: ratings already folded plus new ones not folded yet, including this one. */
   ratingCount: number;
   /** The displayed score as of the last fold (it moves when the next fold runs). */
@@ -33,10 +35,10 @@ export class PostLockedError extends Error {
   }
 }
 
-/** The UTC-aligned start of the rating window holding an ISO timestamp (as the fold's date_bin). */
-function windowStartOf(iso: string): string {
-  const w = engineConfig().windowSeconds;
-  return new Date(Math.floor(Date.parse(iso) / 1000 / w) * w * 1000).toISOString();
+/** SQL: the post as a rating sees it; no row when it is deleted or hidden (a rating gets 404). */
+export function ratablePost(postId: number): SQL {
+  return sql`select id, locked_at, rating_count, score from posts
+             where id = ${postId} and deleted_at is null and hidden_at is null`;
 }
 
 type SubmitRow = {
@@ -46,7 +48,7 @@ type SubmitRow = {
   previous_updated_at: string | null;
   updated_at: string | null;
   folded: number;
-  unfolded: number;
+  unfolded: number | null;
   inserted: number;
   score: number | null;
 };
@@ -68,14 +70,14 @@ export async function submitRating(
   // user's account is gone, which the protected procedure turns into 401.
   const result = await rows<SubmitRow>(
     db,
-    sql`with target as (select id, locked_at, rating_count, score from posts where id = ${input.postId}),
+    sql`with target as (${ratablePost(input.postId)}),
         up as (
           insert into ratings as r (post_id, user_id, score, created_at, updated_at)
           select id, ${input.userId}, ${input.score}, now(), clock_timestamp() from target where locked_at is null
           on conflict (post_id, user_id) do update
             set previous_score = r.score, previous_updated_at = r.updated_at,
                 score = excluded.score, updated_at = excluded.updated_at
-            where r.score <> excluded.score
+            where r.score is distinct from excluded.score
           returning r.previous_score, r.previous_updated_at, r.updated_at
         )
         select t.locked_at is not null as locked,
@@ -85,7 +87,8 @@ export async function submitRating(
                (select ${isoTimestamp(sql`updated_at`, "us")} from up) as updated_at,
                t.rating_count as folded,
                ${unfoldedCountCapped(sql`t.id`)} as unfolded,
-               -- This statement's snapshot cannot see its own insert: count it explicitly.
+               -- This statement's snapshot cannot see its own insert (or the revival of a cleared
+               -- rating, which the snapshot counts as −1): count it explicitly.
                (select count(*)::int from up where previous_score is null) as inserted,
                t.score
         from target t`,
@@ -99,19 +102,19 @@ export async function submitRating(
     // Exact below the cap (this statement's own insert added, as its snapshot cannot see it); above
     // it, the live count of a post rated faster than it is folded, at most a second old.
     ratingCount:
-      row.unfolded <= EXACT_UNFOLDED_LIMIT
+      row.unfolded !== null
         ? row.folded + row.unfolded + row.inserted
         : await liveCount(db, input.postId, row.folded, row.unfolded),
     score: row.score,
     changed: row.changed,
     updatedAt: row.updated_at,
-    previous:
-      row.previous_score !== null && row.previous_updated_at !== null
-        ? {
-            score: row.previous_score,
-            updatedAt: row.previous_updated_at,
-            windowStart: windowStartOf(row.previous_updated_at),
-          }
-        : null,
+    previous: replaced(row.previous_score, row.previous_updated_at),
   };
+}
+
+/** What a write replaced: the old score, when it was written, and the window it was counted in. */
+export function replaced(score: number | null, updatedAt: string | null): RatingResult["previous"] {
+  return score !== null && updatedAt !== null
+    ? { score, updatedAt, windowStart: windowStartIso(updatedAt, engineConfig().windowSeconds) }
+    : null;
 }

@@ -6,7 +6,7 @@ import { runCorrection } from "@/server/ratings/correction";
 import { foldBatch, runFold } from "@/server/ratings/fold";
 import { submitRating } from "@/server/ratings/submit";
 import { testDbForFile } from "../support/db";
-import { pendingCount, recomputedWindows, storedScores, storedWindows } from "../support/engine";
+import { maybeFold, pendingCount, recomputedWindows, storedScores, storedWindows } from "../support/engine";
 import { callerFor, makePost, makeUser, makeUsers } from "../support/fixtures";
 import { mulberry32 } from "@/bench/random";
 
@@ -72,23 +72,7 @@ describe("fold and correction", () => {
           ),
         );
         if (random() < 0.5) await ageRatings(random);
-        const action = random();
-        if (action < 0.35) {
-          // A fold that dies part-way: the batch's transaction rolls back whole.
-          let batches = 0;
-          const crashAfter = 1 + Math.floor(random() * 3);
-          await runFold(db, steady, {
-            batchSize: 1 + Math.floor(random() * 20),
-            afterBatchStatement: () => {
-              batches += 1;
-              if (batches === crashAfter) throw new SimulatedCrash();
-            },
-          }).catch((error: unknown) => {
-            if (!(error instanceof SimulatedCrash)) throw error;
-          });
-        } else if (action < 0.7) {
-          await runFold(db, steady, { batchSize: 1 + Math.floor(random() * 25) });
-        }
+        await maybeFold(db, steady, random, 25);
       }
       await runFold(db, steady, { batchSize: 7 });
       expect(await pendingCount(db)).toBe(0);
@@ -166,7 +150,7 @@ describe("fold and correction", () => {
     expect(stored?.n).toBeGreaterThanOrEqual(2);
   });
 
-  it("a fold batch only moves rows it locked, and an empty run does nothing", async () => {
+  it("a fold batch with nothing pending moves nothing", async () => {
     const { db } = handle;
     await runFold(db, steady);
     expect(await foldBatch(db, steady)).toEqual({ folded: 0, windows: 0, posts: 0 });

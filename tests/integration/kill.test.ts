@@ -6,10 +6,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openPglite, type DbHandle } from "@/db/client";
 import { runCorrection } from "@/server/ratings/correction";
 import { runFold } from "@/server/ratings/fold";
+import { clearRating } from "@/server/ratings/removal";
 import { submitRating } from "@/server/ratings/submit";
 import { openTestDb } from "../support/db";
 import { pendingCount, recomputedWindows, storedWindows } from "../support/engine";
-import { makePost, makeUser, makeUsers } from "../support/fixtures";
+import { countRatings, makePost, makeUser, makeUsers } from "../support/fixtures";
 
 const config = { policy: "steady", windowSeconds: 120 } as const;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -45,6 +46,13 @@ async function seed(handle: DbHandle, raters: number) {
   const postId = await makePost(handle.db, author);
   for (const [i, user] of users.entries())
     await submitRating(handle.db, { postId, userId: user, score: (i * 7) % 6 });
+  // Folded once, then every rating pending again: half cleared (the fold subtracts and deletes
+  // them), half changed (moved between windows).
+  await runFold(handle.db, config);
+  for (const [i, user] of users.entries()) {
+    if (i % 2 === 0) await clearRating(handle.db, { postId, userId: user });
+    else await submitRating(handle.db, { postId, userId: user, score: (((i * 7) % 6) + 1) % 6 });
+  }
 }
 
 describe("a fold process killed with SIGKILL", () => {
@@ -89,5 +97,6 @@ describe("a fold process killed with SIGKILL", () => {
     expect(report.postsDrifted).toBe(0);
     expect(report.maxScoreDifference).toBe(0);
     expect(await storedWindows(after.db)).toEqual(await recomputedWindows(after.db));
+    expect(await countRatings(after.db)).toBe(40);
   }, 60_000);
 });

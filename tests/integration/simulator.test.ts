@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
 import { runFold } from "@/server/ratings/fold";
+import { mulberry32 } from "@/bench/random";
 import { RatingSimulator } from "@/server/ratings/simulate";
 import { submitRating } from "@/server/ratings/submit";
 import { testDbForFile } from "../support/db";
@@ -17,8 +18,7 @@ describe("npm run replay's simulator", () => {
     const users = await makeUsers(db, 50);
     const posts = [await makePost(db, author), await makePost(db, author)];
     const simulator = new RatingSimulator("steady", 120);
-    let x = 7;
-    const random = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = mulberry32(7);
     const t0 = Date.parse("2026-03-01T00:00:00Z") / 1000;
     for (let window = 0; window < 40; window++) {
       const burst = window === 25 ? 40 : 0;

@@ -1,7 +1,16 @@
 import { TRPCError } from "@trpc/server";
+import { clearRating } from "@/server/ratings/removal";
 import { PostLockedError, PostNotFoundError, submitRating } from "@/server/ratings/submit";
-import { submitRatingInput } from "../inputs";
+import { clearRatingInput, submitRatingInput } from "../inputs";
 import { protectedProcedure, rateLimited, router } from "../trpc";
+
+function refusal(error: unknown): unknown {
+  if (error instanceof PostNotFoundError)
+    return new TRPCError({ code: "NOT_FOUND", message: `postId: ${error.message}` });
+  if (error instanceof PostLockedError)
+    return new TRPCError({ code: "FORBIDDEN", message: `postId: ${error.message}` });
+  return error;
+}
 
 export const ratingRouter = router({
   submit: protectedProcedure
@@ -11,11 +20,19 @@ export const ratingRouter = router({
       try {
         return await submitRating(ctx.db, { ...input, userId: ctx.userId });
       } catch (error) {
-        if (error instanceof PostNotFoundError)
-          throw new TRPCError({ code: "NOT_FOUND", message: `postId: ${error.message}` });
-        if (error instanceof PostLockedError)
-          throw new TRPCError({ code: "FORBIDDEN", message: `postId: ${error.message}` });
-        throw error;
+        throw refusal(error);
+      }
+    }),
+
+  /** Clears the caller's own rating of a post: the post counts as not rated by them. */
+  clear: protectedProcedure
+    .input(clearRatingInput)
+    .use(rateLimited("rating"))
+    .mutation(async ({ ctx, input }) => {
+      try {
+        return await clearRating(ctx.db, { ...input, userId: ctx.userId });
+      } catch (error) {
+        throw refusal(error);
       }
     }),
 });
