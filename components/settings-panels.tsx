@@ -4,7 +4,12 @@ import { signOut, useSession } from "next-auth/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { changeEmailInput, changeNameInput, changePasswordInput } from "@/server/api/inputs";
+import {
+  changeEmailInput,
+  changeNameInput,
+  changePasswordInput,
+  deleteAccountInput,
+} from "@/server/api/inputs";
 import type { AccountOverview } from "@/server/users/settings";
 import { signInWith } from "./auth-forms";
 import { Field, FormError, SubmitButton } from "./field";
@@ -256,6 +261,70 @@ function SessionsPanel() {
   );
 }
 
+function DeletePanel({ account }: { account: AccountOverview }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const remove = useMutation(trpc.account.delete.mutationOptions());
+  const { fieldErrors, formError, validate, fromServer } = useFormErrors();
+  const [open, setOpen] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    const values = validate(deleteAccountInput, formValues(event));
+    if (!values) return;
+    try {
+      await remove.mutateAsync(values);
+    } catch (error) {
+      return fromServer(error);
+    }
+    // The account's sessions ended with it; clear this browser's cookie too.
+    await signOut({ redirect: false });
+    router.push("/?deleted=1");
+    router.refresh();
+  }
+
+  return (
+    <section aria-labelledby="delete-heading" className="form danger-zone">
+      <h2 id="delete-heading">Delete account</h2>
+      <p className="hint">
+        Your ratings are removed from every score. Your posts stay, shown as by “deleted user”. This cannot be
+        undone.
+      </p>
+      {!open ? (
+        <button type="button" className="danger" onClick={() => setOpen(true)}>
+          Delete my account…
+        </button>
+      ) : (
+        <form onSubmit={onSubmit} noValidate className="form">
+          <Field
+            label={`Type your email (${account.email}) to confirm`}
+            name="email"
+            type="email"
+            autoComplete="off"
+            required
+            error={fieldErrors.email}
+          />
+          {account.hasPassword && (
+            <Field
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              error={fieldErrors.password}
+            />
+          )}
+          <FormError message={formError} />
+          <SubmitButton
+            pending={remove.isPending}
+            label="Delete my account for good"
+            pendingLabel="Deleting…"
+          />
+        </form>
+      )}
+    </section>
+  );
+}
+
 export function SettingsPanels() {
   const trpc = useTRPC();
   const account = useQuery(trpc.account.me.queryOptions());
@@ -273,6 +342,7 @@ export function SettingsPanels() {
           Scripts act as you with a token. <Link href="/settings/tokens">Manage API tokens</Link>
         </p>
       </section>
+      <DeletePanel account={account.data} />
     </div>
   );
 }

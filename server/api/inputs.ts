@@ -73,3 +73,8 @@ export const changeNameInput = z.object({ name: text(1, 80) });
 export const changeEmailInput = z.object({ email, currentPassword });
 
 export const changePasswordInput = z.object({ currentPassword, newPassword: password });
+
+export const deleteAccountInput = z.object({
+  email: z.string().trim().min(1, "type your account's email address to confirm").max(254),
+  password: z.string().max(200, "must be at most 200 characters").nullish(),
+});

@@ -8,9 +8,13 @@ import { backgroundSettled } from "@/server/background";
 import { createLimits, limitsConfigFromEnv, type Limits } from "@/server/limits";
 import { smtpMailer } from "@/server/mail/mailer";
 import { issueAccountToken } from "@/server/users/account-tokens";
+import { runCorrection } from "@/server/ratings/correction";
+import { submitRating } from "@/server/ratings/submit";
 import { verifyCredentials } from "@/server/users/accounts";
+import { sessionUserId } from "@/server/users/sessions";
+import { createToken, verifyToken } from "@/server/users/tokens";
 import { testDbForFile } from "../support/db";
-import { snapshot } from "../support/fixtures";
+import { callerFor, fold, makePost, makeUsers, snapshot } from "../support/fixtures";
 import { startSmtpServer, tokenFromMail } from "../support/smtp";
 
 // Every mail in this file goes through nodemailer's SMTP transport to a real SMTP server.
@@ -305,5 +309,106 @@ describe("settings", () => {
       caller(db, user.id).account.changeEmail({ email: user.email, currentPassword: user.password }),
     );
     expect(same.message).toMatch(/^email: /);
+  });
+});
+
+describe("sessions end on reset and password change", () => {
+  it("a reset and a password change each raise the session version, refusing every earlier session", async () => {
+    const { db } = handle;
+    const user = await register(db);
+    const signedIn = await verifyCredentials(db, user.email, user.password);
+    const session = { sub: String(user.id), sv: signedIn!.sessionVersion };
+    expect(await sessionUserId(db, session)).toBe(user.id);
+
+    await caller(db, user.id).account.changePassword({
+      currentPassword: user.password,
+      newPassword: "second password",
+    });
+    expect(await sessionUserId(db, session)).toBeNull();
+    const second = {
+      sub: String(user.id),
+      sv: (await verifyCredentials(db, user.email, "second password"))!.sessionVersion,
+    };
+    expect(await sessionUserId(db, second)).toBe(user.id);
+
+    await caller(db, null).account.requestPasswordReset({ email: user.email });
+    await backgroundSettled();
+    const token = tokenFromMail(await smtp.mailTo(user.email));
+    await caller(db, null).account.resetPassword({ token, password: "third password" });
+    expect(await sessionUserId(db, second)).toBeNull();
+  });
+});
+
+describe("account deletion", () => {
+  it("removes the account's ratings from every aggregate exactly, keeps its posts as 'deleted user', ends its sessions and tokens", async () => {
+    const { db } = handle;
+    const user = await register(db);
+    const [other1, other2] = await makeUsers(db, 2);
+    const ownPost = await makePost(db, user.id, "Still here", "A post that outlives its author.");
+    const otherPost = await makePost(db, other1!);
+    await submitRating(db, { postId: otherPost, userId: user.id, score: 0 });
+    await submitRating(db, { postId: otherPost, userId: other1!, score: 4 });
+    await submitRating(db, { postId: otherPost, userId: other2!, score: 5 });
+    await submitRating(db, { postId: ownPost, userId: other2!, score: 3 });
+    await fold(db);
+    expect(await callerFor(db, null).post.byId({ id: otherPost })).toMatchObject({
+      ratingCount: 3,
+      score: 3,
+    });
+    const { token } = await createToken(db, user.id, "script");
+    expect(await verifyToken(db, token)).toMatchObject({ userId: user.id });
+    const session = {
+      sub: String(user.id),
+      sv: (await verifyCredentials(db, user.email, user.password))!.sessionVersion,
+    };
+
+    // The confirmation must name the account and give its password; a refusal writes nothing.
+    const before = await snapshot(db);
+    const wrongEmail = await refusal(
+      caller(db, user.id).account.delete({ email: "other@example.test", password: user.password }),
+    );
+    expect(wrongEmail.message).toMatch(/^email: /);
+    const wrongPassword = await refusal(
+      caller(db, user.id).account.delete({ email: user.email, password: "nope" }),
+    );
+    expect(wrongPassword.message).toMatch(/^password: /);
+    expect(await snapshot(db)).toBe(before);
+
+    expect(
+      await caller(db, user.id).account.delete({ email: user.email.toUpperCase(), password: user.password }),
+    ).toEqual({
+      ratingsRemoved: 1,
+      tokensRevoked: 1,
+    });
+    // The live count drops at once; the fold subtracts the rating exactly once.
+    expect(await callerFor(db, null).post.byId({ id: otherPost })).toMatchObject({ ratingCount: 2 });
+    await fold(db);
+    expect(await callerFor(db, null).post.byId({ id: otherPost })).toMatchObject({
+      ratingCount: 2,
+      score: 4.5,
+    });
+    expect(await rows(db, sql`select 1 from ratings where user_id = ${user.id}`)).toHaveLength(0);
+    expect(await runCorrection(db, { policy: "mean", windowSeconds: 120 })).toMatchObject({
+      postsDrifted: 0,
+    });
+
+    // Its post and the ratings others gave it stay, attributed to "deleted user".
+    expect(await callerFor(db, null).post.byId({ id: ownPost })).toMatchObject({
+      title: "Still here",
+      author: { id: user.id, name: "deleted user" },
+      ratingCount: 1,
+    });
+    const [row] = await rows<{ name: string; email: string; password_hash: string | null }>(
+      db,
+      sql`select name, email, password_hash from users where id = ${user.id}`,
+    );
+    expect(row).toMatchObject({ name: "deleted user", password_hash: null });
+    expect(row?.email).not.toBe(user.email);
+
+    expect(await sessionUserId(db, session)).toBeNull();
+    expect(await verifyToken(db, token)).toBeNull();
+    expect(await verifyCredentials(db, user.email, user.password)).toBeNull();
+    // The address is free again.
+    expect((await register(db, user.email)).id).not.toBe(user.id);
   });
 });

@@ -1,12 +1,14 @@
 import { TRPCError } from "@trpc/server";
 import { defaultMailer } from "@/server/mail/mailer";
 import { AccountError } from "@/server/users/account-error";
+import { deleteAccount } from "@/server/users/deletion";
 import { requestPasswordReset, resetPassword } from "@/server/users/password-reset";
 import { endSessions } from "@/server/users/sessions";
 import { accountOverview, assertCurrentPassword, changeName, changePassword } from "@/server/users/settings";
 import { confirmEmail, requestEmailChange, resendVerification } from "@/server/users/verification";
 import {
   changeEmailInput,
+  deleteAccountInput,
   changeNameInput,
   changePasswordInput,
   confirmEmailInput,
@@ -99,4 +101,10 @@ export const accountRouter = router({
       await endSessions(ctx.db, ctx.userId);
       return { changed: true };
     }),
+
+  /** Ratings leave every aggregate, posts stay as "deleted user"'s, sessions and tokens end. */
+  delete: protectedProcedure
+    .input(deleteAccountInput)
+    .use(rateLimited("passwordCheck"))
+    .mutation(({ ctx, input }) => refusalsAsErrors(() => deleteAccount(ctx.db, ctx.userId, input))),
 });
