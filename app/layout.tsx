@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import { SiteHeader } from "@/components/site-header";
 import { getSession } from "@/server/api/rsc";
+import { serverConfig } from "@/server/env";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -20,7 +21,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
-        <Providers session={session}>
+        <Providers session={session} serverTrpcUrl={`http://127.0.0.1:${serverConfig().port}/api/trpc`}>
           <SiteHeader />
           <main>{children}</main>
         </Providers>

@@ -1,10 +1,10 @@
-// OAuth providers for next-auth, each enabled by its pair of environment variables.
+// OAuth providers for next-auth, each enabled by its environment variables (server/oauth-config.ts).
 import type { Provider } from "next-auth/providers/index";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
+import { serverConfig } from "./env";
+import type { OAuthConfig, OAuthCredentials } from "./oauth-config";
 import type { OAuthIdentity } from "./users/oauth";
-
-type Env = Record<string, string | undefined>;
 
 /** A provider shown on the sign-in page. */
 export type ProviderButton = { id: string; name: string };
@@ -22,16 +22,7 @@ export function verifiedPrimaryEmail(emails: unknown): string | null {
   return typeof primary?.email === "string" ? primary.email : null;
 }
 
-function pair(env: Env, id: string, secret: string): { clientId: string; clientSecret: string } | null {
-  const clientId = env[id]?.trim();
-  const clientSecret = env[secret]?.trim();
-  if (Boolean(clientId) !== Boolean(clientSecret))
-    throw new Error(`Set both ${id} and ${secret} to enable this sign-in provider, or neither`);
-  return clientId && clientSecret ? { clientId, clientSecret } : null;
-}
-
-function github(env: Env): Provider | null {
-  const credentials = pair(env, "GITHUB_ID", "GITHUB_SECRET");
+function github(credentials: OAuthCredentials | null): Provider | null {
   if (!credentials) return null;
   return GitHubProvider({
     ...credentials,
@@ -57,8 +48,7 @@ function github(env: Env): Provider | null {
   });
 }
 
-function google(env: Env): Provider | null {
-  const credentials = pair(env, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET");
+function google(credentials: OAuthCredentials | null): Provider | null {
   if (!credentials) return null;
   return GoogleProvider({
     ...credentials,
@@ -76,16 +66,12 @@ function google(env: Env): Provider | null {
  * Any OpenID Connect issuer (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET; OIDC_NAME labels the
  * button): a company's identity provider, or the in-process issuer the end-to-end tests run.
  */
-function oidc(env: Env): Provider | null {
-  const credentials = pair(env, "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET");
-  const issuer = env.OIDC_ISSUER?.trim().replace(/\/+$/, "");
-  if (Boolean(credentials) !== Boolean(issuer))
-    throw new Error("Set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together, or none of them");
-  if (!credentials || !issuer) return null;
-  if (!/^https?:\/\/\S+$/.test(issuer)) throw new Error(`OIDC_ISSUER="${issuer}" is not an http(s) URL`);
+function oidc(config: OAuthConfig["oidc"]): Provider | null {
+  if (!config) return null;
+  const { issuer, name, ...credentials } = config;
   return {
     id: "oidc",
-    name: env.OIDC_NAME?.trim() || "OpenID Connect",
+    name,
     type: "oauth",
     wellKnown: `${issuer}/.well-known/openid-configuration`,
     issuer,
@@ -103,12 +89,14 @@ function oidc(env: Env): Provider | null {
 }
 
 /** The enabled providers, in the order the sign-in page shows them. */
-export function oauthProviders(env: Env = process.env): Provider[] {
-  return [github(env), google(env), oidc(env)].filter((p): p is Provider => p !== null);
+export function oauthProviders(config: OAuthConfig = serverConfig().oauth): Provider[] {
+  return [github(config.github), google(config.google), oidc(config.oidc)].filter(
+    (p): p is Provider => p !== null,
+  );
 }
 
-export function providerButtons(env: Env = process.env): ProviderButton[] {
-  return oauthProviders(env).map((p) => ({ id: p.id, name: p.name }));
+export function providerButtons(config: OAuthConfig = serverConfig().oauth): ProviderButton[] {
+  return oauthProviders(config).map((p) => ({ id: p.id, name: p.name }));
 }
 
 /** What a provider's raw profile says about the identity (every provider here reports email_verified). */

@@ -1,27 +1,30 @@
+import "server-only";
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getDb, type Db } from "@/db/client";
-import { authSecret } from "./env";
-import { clientIpFromHeaders, defaultLimits, type Limits } from "./limits";
+import type { Db } from "@/db/client";
 import { identityFromProfile, oauthProviders } from "./auth-providers";
-import { getRole, verifyCredentials } from "./users/accounts";
+import { authSecret } from "./env";
+import { clientIpFromHeaders, type Limits } from "./limits";
+import { defaultLimits, getDb } from "./runtime";
+import { verifyCredentials } from "./users/accounts";
+import { getRole, type Role } from "./users/roles";
 import { accountForIdentity, signInWithOAuth } from "./users/oauth";
-import { endSessions, sessionUserId } from "./users/sessions";
 import { accountOverview } from "./users/settings";
+import { endSessions, sessionUserId } from "./users/sessions";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: number; name: string; email: string; role: "user" | "admin" };
+    user: { id: number; name: string; email: string; role: Role };
   }
   interface User {
-    role: "user" | "admin";
+    role: Role;
     sessionVersion: number;
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
-    role?: "user" | "admin";
+    role?: Role;
     /** The account's session version when this session was issued (server/users/sessions.ts). */
     sv?: number;
   }

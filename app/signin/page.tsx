@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { OAuthButtons, SignInForm } from "@/components/auth-forms";
 import { providerButtons } from "@/server/auth-providers";
+import { isRetryMessage } from "@/server/limits";
 
 export const metadata: Metadata = { title: "Sign in · steadystar" };
 
@@ -15,7 +16,7 @@ const OAUTH_ERRORS: Record<string, string> = {
 };
 
 function errorMessage(error: string): string {
-  if (/^Too many sign-in attempts: try again in \d+ seconds?$/.test(error)) return error;
+  if (isRetryMessage("signin", error)) return error;
   return OAUTH_ERRORS[error] ?? "Email or password is incorrect.";
 }
 

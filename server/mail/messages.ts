@@ -1,11 +1,11 @@
 // The text of every mail the site sends. Links carry their token in the fragment (#token=…): a
 // fragment is never sent to the server, so it stays out of access logs and Referer headers.
+import { serverConfig, type ServerConfig } from "@/server/env";
 import type { Mail } from "./mailer";
 
 /** The site's public address for links in mail: NEXTAUTH_URL, or this machine's dev server. */
-export function siteUrl(env: Record<string, string | undefined> = process.env): string {
-  const configured = env.NEXTAUTH_URL?.trim().replace(/\/+$/, "");
-  return configured || `http://localhost:${env.PORT?.trim() || "3000"}`;
+export function siteUrl(config: ServerConfig = serverConfig()): string {
+  return config.nextAuthUrl?.replace(/\/+$/, "") || `http://localhost:${config.port}`;
 }
 
 export function linkWithToken(path: string, token: string): string {

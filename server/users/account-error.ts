@@ -1,11 +1,13 @@
-/** A refusal of an account action, with the field it concerns first in the message ("token: …"). */
-export class AccountError extends Error {
-  constructor(
-    readonly code: "BAD_REQUEST" | "UNAUTHORIZED" | "CONFLICT",
-    message: string,
-  ) {
-    super(message);
-  }
+import { DomainError } from "@/server/errors";
+
+/** The one answer to a link token that cannot be used, whatever the reason (no oracle for guessing). */
+export function invalidLink(): DomainError {
+  return new DomainError("INVALID", "this link is invalid, was already used or has expired", {
+    field: "token",
+  });
 }
 
-export const INVALID_LINK = "token: this link is invalid, was already used or has expired";
+/** A signed-in account that was deleted meanwhile. */
+export function accountGone(): DomainError {
+  return new DomainError("NOT_FOUND", "your account no longer exists: sign in again");
+}

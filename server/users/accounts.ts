@@ -1,30 +1,31 @@
+import "server-only";
 import { hash, verify, argon2id } from "argon2";
-import { sql } from "drizzle-orm";
-import { rows, type Db } from "@/db/client";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "@/db/client";
 import { UNIQUE_VIOLATION, pgErrorCode } from "@/db/errors";
+import { users } from "@/db/schema";
+import { parseServerConfig, serverConfig } from "@/server/env";
+import { DomainError } from "@/server/errors";
+import { normalizeEmail } from "./email";
+import type { Role } from "./roles";
 
-export type PublicUser = { id: number; email: string; name: string; role: "user" | "admin" };
+export type PublicUser = { id: number; email: string; name: string; role: Role };
 
-export class EmailTakenError extends Error {
+const publicColumns = { id: users.id, email: users.email, name: users.name, role: users.role };
+
+export class EmailTakenError extends DomainError {
   constructor() {
-    super("email: an account with this email already exists");
+    super("CONFLICT", "an account with this email already exists", { field: "email" });
   }
 }
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** ADMIN_EMAILS: comma-separated emails whose accounts become admins once the address is verified. */
-export function isConfiguredAdmin(
-  email: string,
-  env: Record<string, string | undefined> = process.env,
-): boolean {
-  const list = (env.ADMIN_EMAILS ?? "")
-    .split(",")
-    .map((e) => normalizeEmail(e))
-    .filter(Boolean);
-  return list.includes(normalizeEmail(email));
+/**
+ * ADMIN_EMAILS: whose accounts become admins once the address is verified (by link, reset or provider). Tests pass an
+ * environment of their own; the server uses its configuration.
+ */
+export function isConfiguredAdmin(email: string, env?: Record<string, string | undefined>): boolean {
+  const admins = env ? parseServerConfig(env).adminEmails : serverConfig().adminEmails;
+  return admins.includes(normalizeEmail(email));
 }
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): strong, and about 25 ms per hash on this kind of machine.
@@ -40,13 +41,15 @@ export async function registerUser(
 ): Promise<PublicUser> {
   const passwordHash = await hashPassword(input.password);
   try {
-    const [user] = await rows<PublicUser>(
-      db,
-      // Always "user": ADMIN_EMAILS takes effect when the address is verified (server/users/verification.ts).
-      sql`insert into users (email, name, password_hash)
-          values (${normalizeEmail(input.email)}, ${input.name.trim()}, ${passwordHash})
-          returning id, email, name, role`,
-    );
+    const [user] = await db
+      .insert(users)
+      .values({
+        email: normalizeEmail(input.email),
+        name: input.name.trim(),
+        // Always "user": ADMIN_EMAILS takes effect when the address is verified (./verification.ts).
+        passwordHash,
+      })
+      .returning(publicColumns);
     if (!user) throw new Error("insert returned no user");
     return user;
   } catch (error) {
@@ -71,11 +74,11 @@ export async function passwordHashMatches(stored: string | null, password: strin
 
 /** Whether the password is the account's current one (false for an account without a password). */
 export async function passwordMatches(db: Db, userId: number, password: string): Promise<boolean> {
-  const [user] = await rows<{ password_hash: string | null }>(
-    db,
-    sql`select password_hash from users where id = ${userId} and deleted_at is null`,
-  );
-  return passwordHashMatches(user?.password_hash ?? null, password);
+  const [user] = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)));
+  return passwordHashMatches(user?.passwordHash ?? null, password);
 }
 
 /** A signed-in account: its public fields and the session version its new session is issued under. */
@@ -86,36 +89,21 @@ export async function verifyCredentials(
   email: string,
   password: string,
 ): Promise<SignedInUser | null> {
-  const [user] = await rows<
-    PublicUser & { password_hash: string | null; verified: boolean; session_version: number }
-  >(
-    db,
-    sql`select id, email, name, role, password_hash, email_verified_at is not null as verified,
-               session_version
-        from users where email = ${normalizeEmail(email)} and deleted_at is null`,
-  );
-  if (!(await passwordHashMatches(user?.password_hash ?? null, password)) || !user) return null;
-  if (user.role !== "admin" && user.verified && isConfiguredAdmin(user.email)) {
-    await rows(db, sql`update users set role = 'admin' where id = ${user.id}`);
-    user.role = "admin";
+  const [user] = await db
+    .select({
+      ...publicColumns,
+      passwordHash: users.passwordHash,
+      sessionVersion: users.sessionVersion,
+      emailVerifiedAt: users.emailVerifiedAt,
+    })
+    .from(users)
+    .where(and(eq(users.email, normalizeEmail(email)), isNull(users.deletedAt)));
+  if (!(await passwordHashMatches(user?.passwordHash ?? null, password)) || !user) return null;
+  let role = user.role;
+  // ADMIN_EMAILS applies to a verified address only: anyone can register any address.
+  if (role !== "admin" && user.emailVerifiedAt !== null && isConfiguredAdmin(user.email)) {
+    await db.update(users).set({ role: "admin" }).where(eq(users.id, user.id));
+    role = "admin";
   }
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    sessionVersion: Number(user.session_version),
-  };
-}
-
-/**
- * The account's role as stored now (null: no such account). Admin checks read it here rather than
- * from the session, so a revoked admin loses access at once.
- */
-export async function getRole(db: Db, userId: number): Promise<PublicUser["role"] | null> {
-  const [user] = await rows<{ role: PublicUser["role"] }>(
-    db,
-    sql`select role from users where id = ${userId}`,
-  );
-  return user?.role ?? null;
+  return { id: user.id, email: user.email, name: user.name, role, sessionVersion: user.sessionVersion };
 }

@@ -5,8 +5,10 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import { removeRatingsOf } from "@/server/ratings/removal";
-import { AccountError } from "./account-error";
-import { normalizeEmail, passwordMatches } from "./accounts";
+import { DomainError } from "@/server/errors";
+import { accountGone } from "./account-error";
+import { passwordMatches } from "./accounts";
+import { normalizeEmail } from "./email";
 import { endSessions } from "./sessions";
 import { WRONG_PASSWORD } from "./settings";
 import { revokeAllTokens } from "./tokens";
@@ -29,11 +31,11 @@ export async function deleteAccount(
     sql`select email, password_hash is not null as has_password from users
         where id = ${userId} and deleted_at is null`,
   );
-  if (!account) throw new AccountError("UNAUTHORIZED", "your account no longer exists: sign in again");
+  if (!account) throw accountGone();
   if (normalizeEmail(confirmation.email) !== account.email)
-    throw new AccountError("BAD_REQUEST", "email: type your account's email address to confirm");
+    throw new DomainError("INVALID", "type your account's email address to confirm", { field: "email" });
   if (account.has_password && !(await passwordMatches(db, userId, confirmation.password ?? "")))
-    throw new AccountError("BAD_REQUEST", WRONG_PASSWORD.replace(/^currentPassword/, "password"));
+    throw new DomainError("INVALID", WRONG_PASSWORD, { field: "password" });
 
   const report = await db.transaction(async (tx) => {
     const ratingsRemoved = await removeRatingsOf(tx, { userId });

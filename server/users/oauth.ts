@@ -2,7 +2,8 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import { UNIQUE_VIOLATION, pgErrorCode } from "@/db/errors";
-import { isConfiguredAdmin, normalizeEmail, type PublicUser, type SignedInUser } from "./accounts";
+import { isConfiguredAdmin, type PublicUser, type SignedInUser } from "./accounts";
+import { normalizeEmail } from "./email";
 
 export type OAuthIdentity = {
   provider: string;

@@ -7,9 +7,10 @@ import { inBackground } from "@/server/background";
 import type { Limits } from "@/server/limits";
 import type { Mailer } from "@/server/mail/mailer";
 import { passwordResetMail } from "@/server/mail/messages";
-import { AccountError, INVALID_LINK } from "./account-error";
+import { invalidLink } from "./account-error";
 import { claimAccountToken, issueAccountToken } from "./account-tokens";
-import { hashPassword, isConfiguredAdmin, normalizeEmail } from "./accounts";
+import { hashPassword, isConfiguredAdmin } from "./accounts";
+import { normalizeEmail } from "./email";
 
 /**
  * Mails a reset link if the address belongs to an account whose own limit allows another mail.
@@ -42,7 +43,7 @@ export function requestPasswordReset(
  */
 export async function resetPassword(db: Db, token: string, password: string): Promise<{ userId: number }> {
   const claimed = await claimAccountToken(db, token, "reset_password");
-  if (!claimed) throw new AccountError("BAD_REQUEST", INVALID_LINK);
+  if (!claimed) throw invalidLink();
   const passwordHash = await hashPassword(password);
   const admin = isConfiguredAdmin(claimed.email);
   const [user] = await rows<{ id: number }>(
@@ -53,6 +54,6 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
         where id = ${claimed.userId} and email = ${claimed.email} and deleted_at is null
         returning id`,
   );
-  if (!user) throw new AccountError("BAD_REQUEST", INVALID_LINK);
+  if (!user) throw invalidLink();
   return { userId: user.id };
 }

@@ -1,7 +1,8 @@
 // What an account can change about itself from /settings.
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
-import { AccountError } from "./account-error";
+import { DomainError } from "@/server/errors";
+import { accountGone } from "./account-error";
 import { hashPassword, passwordMatches } from "./accounts";
 
 export type AccountOverview = {
@@ -54,14 +55,15 @@ export async function changeName(db: Db, userId: number, name: string): Promise<
     db,
     sql`update users set name = ${name} where id = ${userId} and deleted_at is null returning name`,
   );
-  if (!row) throw new AccountError("UNAUTHORIZED", "your account no longer exists: sign in again");
+  if (!row) throw accountGone();
   return row;
 }
 
-export const WRONG_PASSWORD = "currentPassword: this is not your current password";
+export const WRONG_PASSWORD = "this is not your current password";
 
 export async function assertCurrentPassword(db: Db, userId: number, password: string): Promise<void> {
-  if (!(await passwordMatches(db, userId, password))) throw new AccountError("BAD_REQUEST", WRONG_PASSWORD);
+  if (!(await passwordMatches(db, userId, password)))
+    throw new DomainError("INVALID", WRONG_PASSWORD, { field: "currentPassword" });
 }
 
 /** Replaces the password after checking the current one; the caller ends the other sessions. */

@@ -5,9 +5,11 @@ import { UNIQUE_VIOLATION, pgErrorCode } from "@/db/errors";
 import { inBackground } from "@/server/background";
 import type { Mailer } from "@/server/mail/mailer";
 import { addressInUseMail, verificationMail } from "@/server/mail/messages";
-import { AccountError, INVALID_LINK } from "./account-error";
+import { DomainError } from "@/server/errors";
+import { invalidLink } from "./account-error";
 import { claimAccountToken, issueAccountToken } from "./account-tokens";
-import { isConfiguredAdmin, normalizeEmail } from "./accounts";
+import { isConfiguredAdmin } from "./accounts";
+import { normalizeEmail } from "./email";
 
 /** Mails a verification link for `email` (the account's address, or the one it is moving to). */
 export async function sendVerificationMail(db: Db, mailer: Mailer, userId: number, email: string) {
@@ -37,7 +39,8 @@ export async function resendVerification(db: Db, mailer: Mailer, userId: number)
 export async function requestEmailChange(db: Db, mailer: Mailer, userId: number, newEmail: string) {
   const email = normalizeEmail(newEmail);
   const [me] = await rows<{ email: string }>(db, sql`select email from users where id = ${userId}`);
-  if (me?.email === email) throw new AccountError("BAD_REQUEST", "email: this is already your address");
+  if (me?.email === email)
+    throw new DomainError("INVALID", "this is already your address", { field: "email" });
   // After the response, so its timing does not depend on whether the address is taken either.
   inBackground("email change", async () => {
     const [owner] = await rows<{ id: number }>(db, sql`select id from users where email = ${email}`);
@@ -52,7 +55,7 @@ export async function requestEmailChange(db: Db, mailer: Mailer, userId: number,
  */
 export async function confirmEmail(db: Db, token: string): Promise<{ userId: number; email: string }> {
   const claimed = await claimAccountToken(db, token, "verify_email");
-  if (!claimed) throw new AccountError("BAD_REQUEST", INVALID_LINK);
+  if (!claimed) throw invalidLink();
   const admin = isConfiguredAdmin(claimed.email);
   try {
     const [user] = await rows<{ id: number }>(
@@ -62,10 +65,10 @@ export async function confirmEmail(db: Db, token: string): Promise<{ userId: num
           where id = ${claimed.userId} and deleted_at is null
           returning id`,
     );
-    if (!user) throw new AccountError("BAD_REQUEST", INVALID_LINK);
+    if (!user) throw invalidLink();
   } catch (error) {
     if (pgErrorCode(error) === UNIQUE_VIOLATION)
-      throw new AccountError("CONFLICT", "email: this address now belongs to another account");
+      throw new DomainError("CONFLICT", "this address now belongs to another account", { field: "email" });
     throw error;
   }
   // Reset links went to the old address; after a move they must not work any more.

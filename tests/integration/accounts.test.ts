@@ -5,7 +5,7 @@ import { rows, type Db } from "@/db/client";
 import { createCaller } from "@/server/api/root";
 import { RESET_REQUESTED } from "@/server/api/routers/account";
 import { backgroundSettled } from "@/server/background";
-import { createLimits, limitsConfigFromEnv, type Limits } from "@/server/limits";
+import { createLimits, limitsConfigFromEnv, UNLIMITED, type Limits } from "@/server/limits";
 import { smtpMailer } from "@/server/mail/mailer";
 import { issueAccountToken } from "@/server/users/account-tokens";
 import { runCorrection } from "@/server/ratings/correction";
@@ -41,7 +41,8 @@ function caller(db: Db, userId: number | null, options: { limits?: Limits; ip?: 
     userId,
     mailer: smtpMailer(smtp.url, FROM),
     ip: options.ip ?? "203.0.113.9",
-    ...options,
+    resHeaders: null,
+    limits: options.limits ?? UNLIMITED,
   });
 }
 

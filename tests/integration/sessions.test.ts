@@ -5,7 +5,7 @@ import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { createTrpcHandler } from "@/server/api/http";
 import { authOptions } from "@/server/auth";
-import { setRole } from "@/server/moderation";
+import { setRole } from "@/server/users/roles";
 import { registerUser, verifyCredentials } from "@/server/users/accounts";
 import {
   currentSessionVersion,

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { isProduction } from "@/server/env";
-import { mailConfigFromEnv } from "@/server/mail/mailer";
+import { serverConfig } from "@/server/env";
 import { outboxEntries } from "@/server/mail/outbox";
 
 export const metadata: Metadata = { title: "Outbox (development) · steadystar" };
@@ -9,8 +8,9 @@ export const dynamic = "force-dynamic";
 
 /** Development only: the mail the embedded default would have sent, with its links to follow. */
 export default function OutboxPage() {
-  if (isProduction()) notFound();
-  const { smtpUrl } = mailConfigFromEnv();
+  const config = serverConfig();
+  if (config.production) notFound();
+  const { smtpUrl } = config.mail;
   const entries = outboxEntries();
   return (
     <section className="narrow wide">

@@ -1,7 +1,8 @@
-import { TRPCError } from "@trpc/server";
+import { DomainError } from "@/server/errors";
 import { defaultMailer } from "@/server/mail/mailer";
-import { AccountError } from "@/server/users/account-error";
+import { accountGone } from "@/server/users/account-error";
 import { deleteAccount } from "@/server/users/deletion";
+import { normalizeEmail } from "@/server/users/email";
 import { requestPasswordReset, resetPassword } from "@/server/users/password-reset";
 import { endSessions } from "@/server/users/sessions";
 import { accountOverview, assertCurrentPassword, changeName, changePassword } from "@/server/users/settings";
@@ -17,16 +18,6 @@ import {
 } from "../inputs";
 import { protectedProcedure, publicProcedure, rateLimited, router, type Context } from "../trpc";
 
-/** Runs an account action, turning its refusals into the matching tRPC error. */
-async function refusalsAsErrors<T>(action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof AccountError) throw new TRPCError({ code: error.code, message: error.message });
-    throw error;
-  }
-}
-
 function mailerOf(ctx: Context) {
   return ctx.mailer ?? defaultMailer();
 }
@@ -38,44 +29,40 @@ export const accountRouter = router({
   /** The signed-in account as /settings shows it. */
   me: protectedProcedure.query(async ({ ctx }) => {
     const overview = await accountOverview(ctx.db, ctx.userId);
-    if (!overview)
-      throw new TRPCError({ code: "UNAUTHORIZED", message: "your account no longer exists: sign in again" });
+    if (!overview) throw accountGone();
     return overview;
   }),
 
   resendVerification: protectedProcedure.use(rateLimited("accountMail")).mutation(async ({ ctx }) => {
     const sent = await resendVerification(ctx.db, mailerOf(ctx), ctx.userId);
-    if (!sent)
-      throw new TRPCError({ code: "BAD_REQUEST", message: "email: your address is already verified" });
+    if (!sent) throw new DomainError("INVALID", "your address is already verified", { field: "email" });
     return { sent };
   }),
 
   confirmEmail: publicProcedure
     .input(confirmEmailInput)
-    .mutation(({ ctx, input }) => refusalsAsErrors(() => confirmEmail(ctx.db, input.token))),
+    .mutation(({ ctx, input }) => confirmEmail(ctx.db, input.token)),
 
   /** Answers the same whether or not the address has an account; see server/users/password-reset.ts. */
   requestPasswordReset: publicProcedure.input(requestPasswordResetInput).mutation(async ({ ctx, input }) => {
-    if (ctx.limits) {
-      const verdict = await ctx.limits.check("passwordReset", { email: input.email, ip: ctx.ip });
-      if (!verdict.ok) {
-        ctx.resHeaders?.set("Retry-After", String(verdict.retryAfterSeconds));
-        throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: verdict.message });
-      }
+    const verdict = await ctx.limits.check("passwordReset", { email: input.email, ip: ctx.ip });
+    if (!verdict.ok) {
+      ctx.resHeaders?.set("Retry-After", String(verdict.retryAfterSeconds));
+      throw new DomainError("TOO_MANY_REQUESTS", verdict.message);
     }
     requestPasswordReset(ctx.db, mailerOf(ctx), ctx.limits, input.email);
     return { message: RESET_REQUESTED };
   }),
 
   resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
-    const { userId } = await refusalsAsErrors(() => resetPassword(ctx.db, input.token, input.password));
+    const { userId } = await resetPassword(ctx.db, input.token, input.password);
     await endSessions(ctx.db, userId);
     return { reset: true };
   }),
 
   changeName: protectedProcedure
     .input(changeNameInput)
-    .mutation(({ ctx, input }) => refusalsAsErrors(() => changeName(ctx.db, ctx.userId, input.name))),
+    .mutation(({ ctx, input }) => changeName(ctx.db, ctx.userId, input.name)),
 
   /** Mails a link to the new address; the account moves there once it is followed. */
   changeEmail: protectedProcedure
@@ -83,20 +70,16 @@ export const accountRouter = router({
     .use(rateLimited("passwordCheck"))
     .use(rateLimited("accountMail"))
     .mutation(async ({ ctx, input }) => {
-      await refusalsAsErrors(async () => {
-        await assertCurrentPassword(ctx.db, ctx.userId, input.currentPassword);
-        await requestEmailChange(ctx.db, mailerOf(ctx), ctx.userId, input.email);
-      });
-      return { pendingEmail: input.email.trim().toLowerCase() };
+      await assertCurrentPassword(ctx.db, ctx.userId, input.currentPassword);
+      await requestEmailChange(ctx.db, mailerOf(ctx), ctx.userId, input.email);
+      return { pendingEmail: normalizeEmail(input.email) };
     }),
 
   changePassword: protectedProcedure
     .input(changePasswordInput)
     .use(rateLimited("passwordCheck"))
     .mutation(async ({ ctx, input }) => {
-      await refusalsAsErrors(() =>
-        changePassword(ctx.db, ctx.userId, input.currentPassword, input.newPassword),
-      );
+      await changePassword(ctx.db, ctx.userId, input.currentPassword, input.newPassword);
       // Every session ends, this one too: the browser that changed it signs in again with the new one.
       await endSessions(ctx.db, ctx.userId);
       return { changed: true };
@@ -106,5 +89,5 @@ export const accountRouter = router({
   delete: protectedProcedure
     .input(deleteAccountInput)
     .use(rateLimited("passwordCheck"))
-    .mutation(({ ctx, input }) => refusalsAsErrors(() => deleteAccount(ctx.db, ctx.userId, input))),
+    .mutation(({ ctx, input }) => deleteAccount(ctx.db, ctx.userId, input)),
 });

@@ -1,7 +1,6 @@
-import { TRPCError } from "@trpc/server";
 import { inBackground } from "@/server/background";
 import { defaultMailer } from "@/server/mail/mailer";
-import { EmailTakenError, registerUser } from "@/server/users/accounts";
+import { registerUser } from "@/server/users/accounts";
 import { sendVerificationMail } from "@/server/users/verification";
 import { registerInput } from "../inputs";
 import { publicProcedure, rateLimited, router } from "../trpc";
@@ -11,15 +10,9 @@ export const userRouter = router({
     .input(registerInput)
     .use(rateLimited("register"))
     .mutation(async ({ ctx, input }) => {
-      try {
-        const user = await registerUser(ctx.db, input);
-        const mailer = ctx.mailer ?? defaultMailer();
-        inBackground("verification mail", () => sendVerificationMail(ctx.db, mailer, user.id, user.email));
-        return user;
-      } catch (error) {
-        if (error instanceof EmailTakenError)
-          throw new TRPCError({ code: "CONFLICT", message: error.message });
-        throw error;
-      }
+      const user = await registerUser(ctx.db, input);
+      const mailer = ctx.mailer ?? defaultMailer();
+      inBackground("verification mail", () => sendVerificationMail(ctx.db, mailer, user.id, user.email));
+      return user;
     }),
 });
