@@ -17,6 +17,10 @@ import { testDbForFile } from "../support/db";
 import { callerFor, fold, makePost, makeUsers, snapshot } from "../support/fixtures";
 import { startSmtpServer, tokenFromMail } from "../support/smtp";
 
+// The server reads its configuration once, at first use: set before any test runs.
+const BOSS = "boss-accounts@example.test";
+process.env.ADMIN_EMAILS = `someone-else@example.test, ${BOSS}`;
+
 // Every mail in this file goes through nodemailer's SMTP transport to a real SMTP server.
 const handle = testDbForFile();
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
@@ -131,18 +135,11 @@ describe("email verification", () => {
 
   it("grants ADMIN_EMAILS admin only once the address is verified", async () => {
     const { db } = handle;
-    const email = uniqueEmail("boss");
-    const previous = process.env.ADMIN_EMAILS;
-    process.env.ADMIN_EMAILS = `someone-else@example.test, ${email.toUpperCase()}`;
-    try {
-      const user = await register(db, email);
-      expect(user.role).toBe("user");
-      expect(await verifyCredentials(db, email, user.password)).toMatchObject({ role: "user" });
-      await caller(db, null).account.confirmEmail({ token: tokenFromMail(await smtp.mailTo(email)) });
-      expect((await userRow(db, user.id))?.role).toBe("admin");
-    } finally {
-      process.env.ADMIN_EMAILS = previous;
-    }
+    const user = await register(db, BOSS.toUpperCase());
+    expect(user.role).toBe("user");
+    expect(await verifyCredentials(db, BOSS, user.password)).toMatchObject({ role: "user" });
+    await caller(db, null).account.confirmEmail({ token: tokenFromMail(await smtp.mailTo(BOSS)) });
+    expect((await userRow(db, user.id))?.role).toBe("admin");
   });
 
   it("answers a resend for a verified address with a 400 naming the email", async () => {
