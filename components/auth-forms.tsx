@@ -17,7 +17,7 @@ const signInInput = z.object({
 });
 
 /** Null on success, otherwise what to tell the user (a rate-limit message passes through as is). */
-async function signInWith(email: string, password: string): Promise<string | null> {
+export async function signInWith(email: string, password: string): Promise<string | null> {
   const result = await signIn("credentials", { email, password, redirect: false }).catch(() => null);
   if (result?.ok && !result.error) return null;
   if (result?.error && result.error !== "CredentialsSignin") return result.error;
@@ -62,7 +62,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
       <FormError message={formError} />
       <SubmitButton pending={pending} label="Sign in" pendingLabel="Signing in…" />
       <p className="hint">
-        No account? <Link href="/register">Register</Link>
+        <Link href="/forgot-password">Forgot password?</Link> · No account?{" "}
+        <Link href="/register">Register</Link>
       </p>
     </form>
   );
@@ -124,5 +125,33 @@ export function RegisterForm() {
         Have an account? <Link href="/signin">Sign in</Link>
       </p>
     </form>
+  );
+}
+
+/** One button per enabled OAuth provider (none when no provider is configured). */
+export function OAuthButtons({
+  providers,
+  callbackUrl,
+}: {
+  providers: { id: string; name: string }[];
+  callbackUrl?: string;
+}) {
+  if (providers.length === 0) return null;
+  return (
+    <div className="form oauth">
+      <p className="hint">Or sign in with</p>
+      {providers.map((provider) => (
+        <button
+          key={provider.id}
+          type="button"
+          className="secondary"
+          onClick={() =>
+            signIn(provider.id, { callbackUrl: sameOriginPath(callbackUrl, window.location.origin) })
+          }
+        >
+          {provider.name}
+        </button>
+      ))}
+    </div>
   );
 }

@@ -28,7 +28,7 @@ export function SiteHeader() {
             </Link>
             {session.user.role === "admin" && <Link href="/admin/moderation">Moderation</Link>}
             {session.user.role === "admin" && <Link href="/admin/engine">Engine</Link>}
-            <Link href="/settings/tokens">Tokens</Link>
+            <Link href="/settings">Settings</Link>
             <span className="who">{session.user.name}</span>
             <button type="button" className="link" onClick={onSignOut}>
               Sign out

@@ -20,11 +20,16 @@ export const users = pgTable(
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
     email: text("email").notNull(),
     name: text("name").notNull(),
-    passwordHash: text("password_hash").notNull(),
+    // Null for an account that signs in only through an OAuth provider (or was deleted).
+    passwordHash: text("password_hash"),
     role: text("role", { enum: ["user", "admin"] })
       .notNull()
       .default("user"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Set when the owner followed a verification link sent to this address (or an OAuth provider vouched for it).
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+    // A deleted account keeps its row, anonymised, so its posts stay attributed to "deleted user".
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
     // Carried in every session JWT; raising it ends all of the account's sessions (server/users/sessions.ts).
     sessionVersion: integer("session_version").notNull().default(0),
     // The person chose to list their ratings on their public profile.
@@ -168,6 +173,48 @@ export const apiTokens = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
   (t) => [uniqueIndex("api_tokens_hash_key").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
+);
+
+/**
+ * Single-use links mailed to an account: email verification (for `email`, the address being
+ * confirmed, which is the new one during an email change) and password reset. The link carries
+ * `<id>.<secret>`; only a SHA-256 of the secret is stored.
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    purpose: text("purpose", { enum: ["verify_email", "reset_password"] }).notNull(),
+    email: text("email").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("account_tokens_user_idx").on(t.userId, t.purpose),
+    check("account_tokens_purpose_check", sql`${t.purpose} in ('verify_email', 'reset_password')`),
+  ],
+);
+
+/** An identity at an OAuth provider linked to an account. */
+export const oauthAccounts = pgTable(
+  "oauth_accounts",
+  {
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provider, t.providerAccountId] }),
+    index("oauth_accounts_user_idx").on(t.userId),
+  ],
 );
 
 /** One row per nightly correction run: what it checked, the drift it found, what it repaired. */

@@ -52,7 +52,8 @@ test("a user creates an API token, a script rates with it, and revoking it shuts
   request,
 }) => {
   await registerNewUser(page);
-  await page.getByRole("link", { name: "Tokens" }).click();
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("link", { name: "Manage API tokens" }).click();
   await expect(page.getByRole("heading", { name: "API tokens" })).toBeVisible();
   await hydrated(page);
   await page.getByLabel("Token name").fill("my script");

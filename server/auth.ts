@@ -2,14 +2,17 @@ import "server-only";
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { Db } from "@/db/client";
-import { authSecret, serverConfig } from "./env";
 import { setTimeout as sleep } from "node:timers/promises";
+import { identityFromProfile, oauthProviders } from "./auth-providers";
 import { clientAddress } from "./client-address";
+import { authSecret, serverConfig } from "./env";
 import { type Limits } from "./limits";
 import { defaultLimits, getDb } from "./runtime";
 import { verifyCredentials } from "./users/accounts";
 import { normalizeEmail } from "./users/email";
-import type { Role } from "./users/roles";
+import { accountForIdentity, signInWithOAuth } from "./users/oauth";
+import { getRole, type Role } from "./users/roles";
+import { accountOverview } from "./users/settings";
 import { endSessions, sessionUserId } from "./users/sessions";
 
 declare module "next-auth" {
@@ -109,17 +112,47 @@ export function authOptions(deps: { openDb?: () => Promise<Db> } = {}): NextAuth
         },
         authorize: authorizeCredentials(),
       }),
+      ...oauthProviders(),
     ],
     callbacks: {
+      // An OAuth identity signs in only as the account signInWithOAuth picks (or creates) for it.
+      async signIn({ account, profile }) {
+        if (!account || account.type !== "oauth") return true;
+        const identity = identityFromProfile(account.provider, account.providerAccountId, profile);
+        const outcome = await signInWithOAuth(await openDb(), identity);
+        return outcome.ok ? true : `/signin?error=${outcome.reason}`;
+      },
       // Runs for /api/auth/session and getServerSession, after the JWT is decoded: an ended session
       // is refused there, so neither the page nor the browser's session sees it.
-      async jwt({ token, user }) {
+      async jwt({ token, user, account, trigger }) {
+        if (account?.type === "oauth") {
+          // The provider's profile is not the account: the session is the linked account's.
+          const linked = await accountForIdentity(
+            await openDb(),
+            account.provider,
+            account.providerAccountId,
+          );
+          if (!linked) throw new SessionEndedError();
+          const { id, name, email, role, sessionVersion } = linked;
+          return { ...token, sub: String(id), name, email, role, sv: sessionVersion };
+        }
         if (user) {
           token.role = user.role;
           token.sv = user.sessionVersion;
           return token;
         }
-        if ((await sessionUserId(await openDb(), token)) === null) throw new SessionEndedError();
+        const db = await openDb();
+        if ((await sessionUserId(db, token)) === null) throw new SessionEndedError();
+        // useSession().update() after a change in /settings or a confirmed email: name, email and
+        // role come from the database, never from what the client sent.
+        if (trigger === "update") {
+          const overview = await accountOverview(db, Number(token.sub));
+          if (overview) {
+            token.name = overview.name;
+            token.email = overview.email;
+            token.role = (await getRole(db, overview.id)) ?? token.role;
+          }
+        }
         return token;
       },
       session({ session, token }) {

@@ -5,6 +5,8 @@ import { jobMode, type JobMode } from "@/server/jobs/schedule";
 import { proxyTrustFromEnv, type ProxyTrust } from "@/server/client-address";
 import { limitsConfigFromEnv, type LimitsConfig } from "@/server/limits";
 import { OPERATIONS_VARIABLES, operationsConfig, type OperationsConfig } from "@/server/operations/config";
+import { mailConfigFromEnv, type MailConfig } from "@/server/mail/config";
+import { OAUTH_VARIABLES, oauthConfigFromEnv, type OAuthConfig } from "@/server/oauth-config";
 import { engineConfig, type EngineConfig } from "@/server/ratings/config";
 
 // The server's configuration: every environment variable the code reads, validated once per process.
@@ -45,7 +47,11 @@ const schema = z.object({
   INNGEST_EVENT_KEY: optionalText,
 });
 
-/** Read by the engine, jobs, limits and operations parsers (server/ratings/config.ts, server/jobs/schedule.ts, server/limits.ts, server/operations/config.ts). */
+/**
+ * Read by the engine, jobs, limits, operations, mail and OAuth parsers (server/ratings/config.ts,
+ * server/jobs/schedule.ts, server/limits.ts, server/operations/config.ts, server/mail/config.ts,
+ * server/oauth-config.ts).
+ */
 const DELEGATED = [
   "RATING_WINDOW_SECONDS",
   "SCORE_POLICY",
@@ -66,6 +72,14 @@ const DELEGATED = [
   "LIMIT_REDIS_BREAK_SECONDS",
   ...OPERATIONS_VARIABLES,
   "TRUST_PROXY",
+  "LIMIT_RESET_EMAIL",
+  "LIMIT_RESET_IP",
+  "LIMIT_RESET_ACCOUNT",
+  "LIMIT_ACCOUNT_MAIL_USER",
+  "LIMIT_PASSWORD_CHECK_USER",
+  "SMTP_URL",
+  "MAIL_FROM",
+  ...OAUTH_VARIABLES,
 ] as const;
 
 /** Every variable the server reads (the README table and .env.example list the same). */
@@ -88,6 +102,8 @@ export type ServerConfig = {
   operations: OperationsConfig;
   /** TRUST_PROXY: which source of the client's address to believe. */
   proxyTrust: ProxyTrust;
+  mail: MailConfig;
+  oauth: OAuthConfig;
 };
 
 /** Parses an environment; throws one message naming each bad variable. Pure: tests pass their own env. */
@@ -123,6 +139,8 @@ export function parseServerConfig(env: Env): ServerConfig {
     limits: limitsConfigFromEnv(env),
     operations: operationsConfig(env),
     proxyTrust: proxyTrustFromEnv(env),
+    mail: mailConfigFromEnv(env),
+    oauth: oauthConfigFromEnv(env),
   };
 }
 

@@ -20,6 +20,12 @@ const ACTIONS = {
   // failures are counted, and past the limit they are slowed down, not refused (server/auth.ts).
   signin: { noun: "sign-in attempts", keys: ["emailIp", "ip"] },
   signinFailure: { noun: "failed sign-ins", keys: ["email"] },
+  // Password reset mails: per address and client up front, per account once the address is looked up.
+  passwordReset: { noun: "password reset requests", keys: ["email", "ip", "user"] },
+  // Verification mails an account asks for (resend, change of email).
+  accountMail: { noun: "verification mails", keys: ["user"] },
+  // Signed-in actions that ask for the current password (a stolen session must not guess it).
+  passwordCheck: { noun: "password attempts", keys: ["user"] },
 } as const;
 
 export type LimitedAction = keyof typeof ACTIONS;
@@ -36,6 +42,11 @@ export const LIMIT_VARIABLES: Record<RuleName, { env: string; default: string }>
   "signin.emailIp": { env: "LIMIT_SIGNIN_EMAIL_IP", default: "10/5m" },
   "signin.ip": { env: "LIMIT_SIGNIN_IP", default: "30/5m" },
   "signinFailure.email": { env: "LIMIT_SIGNIN_EMAIL", default: "10/5m" },
+  "passwordReset.email": { env: "LIMIT_RESET_EMAIL", default: "5/1h" },
+  "passwordReset.ip": { env: "LIMIT_RESET_IP", default: "20/1h" },
+  "passwordReset.user": { env: "LIMIT_RESET_ACCOUNT", default: "5/1h" },
+  "accountMail.user": { env: "LIMIT_ACCOUNT_MAIL_USER", default: "5/1h" },
+  "passwordCheck.user": { env: "LIMIT_PASSWORD_CHECK_USER", default: "10/5m" },
 };
 
 /**

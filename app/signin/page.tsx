@@ -1,8 +1,24 @@
 import type { Metadata } from "next";
-import { SignInForm } from "@/components/auth-forms";
+import { OAuthButtons, SignInForm } from "@/components/auth-forms";
+import { providerButtons } from "@/server/auth-providers";
 import { isRetryMessage } from "@/server/limits";
 
 export const metadata: Metadata = { title: "Sign in · steadystar" };
+
+// ?error= comes from the URL: only these known codes and our own rate-limit message are shown as such.
+const OAUTH_ERRORS: Record<string, string> = {
+  OAuthEmailUnverified:
+    "The provider did not confirm an email address for your account there: verify your email with the provider, then try again.",
+  OAuthLinkUnverified:
+    "An account with this email already exists. Sign in with its password and confirm the email in Settings; then the provider can sign you in too.",
+  OAuthSignin: "Signing in with the provider could not start. Try again.",
+  OAuthCallback: "The provider's answer could not be checked. Try again.",
+};
+
+function errorMessage(error: string): string {
+  if (isRetryMessage("signin", error)) return error;
+  return OAUTH_ERRORS[error] ?? "Email or password is incorrect.";
+}
 
 export default async function SignInPage({
   searchParams,
@@ -15,11 +31,11 @@ export default async function SignInPage({
       <h1>Sign in</h1>
       {error && (
         <p className="error" role="alert">
-          {/* ?error= comes from the URL: only our own rate-limit message is shown as given. */}
-          {isRetryMessage("signin", error) ? error : "Email or password is incorrect."}
+          {errorMessage(error)}
         </p>
       )}
       <SignInForm callbackUrl={callbackUrl} />
+      <OAuthButtons providers={providerButtons()} callbackUrl={callbackUrl} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { clientAddress } from "@/server/client-address";
 import { serverConfig } from "@/server/env";
 import { type Limits } from "@/server/limits";
+import type { Mailer } from "@/server/mail/mailer";
 import { sessionClaims } from "@/server/session";
 import { sessionIdentity, type SessionIdentity } from "@/server/users/sessions";
 import { verifyToken } from "@/server/users/tokens";
@@ -24,6 +25,8 @@ export type Context = {
   limits: Limits;
   /** Names an HTTP request in logs, traces and error responses; absent for server components and scripts. */
   requestId?: string;
+  /** Where account mail goes; the process's mailer (SMTP_URL or the dev outbox) when left out. */
+  mailer?: Mailer;
 };
 
 type HeaderSource = { get(name: string): string | null };

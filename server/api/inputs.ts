@@ -53,16 +53,41 @@ export const createPostInput = z.object({
 
 export const submitRatingInput = z.object({ postId: id, score: z.int().min(MIN_SCORE).max(MAX_SCORE) });
 
+const password = z
+  .string()
+  .min(8, "must be at least 8 characters")
+  .max(200, "must be at most 200 characters");
+const currentPassword = z
+  .string()
+  .min(1, "enter your current password")
+  .max(200, "must be at most 200 characters");
+const email = z.email("must be a valid email address").max(254);
+// "<id>.<secret>" from a mailed link; anything longer is not one of ours.
+const linkToken = z.string().min(1, "must not be empty").max(100, "must be at most 100 characters");
+
 export const clearRatingInput = z.object({ postId: id });
 
-export const registerInput = z.object({
-  email: z.email("must be a valid email address").max(254),
-  name: text(1, 80),
-  password: z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters"),
-});
+export const registerInput = z.object({ email, name: text(1, 80), password });
 
 export const lockPostInput = z.object({ postId: id });
 
 export const createTokenInput = z.object({ name: text(1, 60) });
 
 export const revokeTokenInput = z.object({ id });
+
+export const confirmEmailInput = z.object({ token: linkToken });
+
+export const requestPasswordResetInput = z.object({ email });
+
+export const resetPasswordInput = z.object({ token: linkToken, password });
+
+export const changeNameInput = z.object({ name: text(1, 80) });
+
+export const changeEmailInput = z.object({ email, currentPassword });
+
+export const changePasswordInput = z.object({ currentPassword, newPassword: password });
+
+export const deleteAccountInput = z.object({
+  email: z.string().trim().min(1, "type your account's email address to confirm").max(254),
+  password: z.string().max(200, "must be at most 200 characters").nullish(),
+});

@@ -1,3 +1,4 @@
+import { accountRouter } from "./routers/account";
 import { adminRouter } from "./routers/admin";
 import { postRouter } from "./routers/post";
 import { ratingRouter } from "./routers/rating";
@@ -11,6 +12,7 @@ export const appRouter = router({
   user: userRouter,
   token: tokenRouter,
   admin: adminRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

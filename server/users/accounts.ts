@@ -1,6 +1,6 @@
 import "server-only";
 import { hash, verify, argon2id } from "argon2";
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { UNIQUE_VIOLATION, pgErrorCode } from "@/db/errors";
 import { users } from "@/db/schema";
@@ -20,8 +20,7 @@ export class EmailTakenError extends DomainError {
 }
 
 /**
- * ADMIN_EMAILS: emails that may be made admins once their owner has proven the address (email
- * verification). Registering or signing in with one grants nothing by itself. Tests pass an
+ * ADMIN_EMAILS: whose accounts become admins once the address is verified (by link, reset or provider). Tests pass an
  * environment of their own; the server uses its configuration.
  */
 export function isConfiguredAdmin(email: string, env?: Record<string, string | undefined>): boolean {
@@ -44,7 +43,12 @@ export async function registerUser(
   try {
     const [user] = await db
       .insert(users)
-      .values({ email: normalizeEmail(input.email), name: input.name.trim(), passwordHash, role: "user" })
+      .values({
+        email: normalizeEmail(input.email),
+        name: input.name.trim(),
+        // Always "user": ADMIN_EMAILS takes effect when the address is verified (./verification.ts).
+        passwordHash,
+      })
       .returning(publicColumns);
     if (!user) throw new Error("insert returned no user");
     return user;
@@ -54,9 +58,28 @@ export async function registerUser(
   }
 }
 
-// Verifying against a real hash when the email is unknown keeps the response time from
-// telling an attacker which emails have accounts.
+// Verifying against a real hash when the email is unknown (or the account has no password) keeps
+// the response time from telling an attacker which emails have accounts.
 let dummyHash: Promise<string> | undefined;
+
+/** Whether the password matches the stored hash; with no hash, false after the same work. */
+export async function passwordHashMatches(stored: string | null, password: string): Promise<boolean> {
+  if (stored === null) {
+    dummyHash ??= hashPassword("not a real password");
+    await verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  return verify(stored, password).catch(() => false);
+}
+
+/** Whether the password is the account's current one (false for an account without a password). */
+export async function passwordMatches(db: Db, userId: number, password: string): Promise<boolean> {
+  const [user] = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)));
+  return passwordHashMatches(user?.passwordHash ?? null, password);
+}
 
 /** A signed-in account: its public fields and the session version its new session is issued under. */
 export type SignedInUser = PublicUser & { sessionVersion: number };
@@ -67,16 +90,20 @@ export async function verifyCredentials(
   password: string,
 ): Promise<SignedInUser | null> {
   const [user] = await db
-    .select({ ...publicColumns, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
+    .select({
+      ...publicColumns,
+      passwordHash: users.passwordHash,
+      sessionVersion: users.sessionVersion,
+      emailVerifiedAt: users.emailVerifiedAt,
+    })
     .from(users)
-    .where(eq(users.email, normalizeEmail(email)));
-  if (!user) {
-    dummyHash ??= hashPassword("not a real password");
-    await verify(await dummyHash, password).catch(() => false);
-    return null;
+    .where(and(eq(users.email, normalizeEmail(email)), isNull(users.deletedAt)));
+  if (!(await passwordHashMatches(user?.passwordHash ?? null, password)) || !user) return null;
+  let role = user.role;
+  // ADMIN_EMAILS applies to a verified address only: anyone can register any address.
+  if (role !== "admin" && user.emailVerifiedAt !== null && isConfiguredAdmin(user.email)) {
+    await db.update(users).set({ role: "admin" }).where(eq(users.id, user.id));
+    role = "admin";
   }
-  const ok = await verify(user.passwordHash, password).catch(() => false);
-  if (!ok) return null;
-  const { id, name, role, sessionVersion } = user;
-  return { id, email: user.email, name, role, sessionVersion };
+  return { id: user.id, email: user.email, name: user.name, role, sessionVersion: user.sessionVersion };
 }

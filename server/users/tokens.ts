@@ -83,6 +83,18 @@ export async function revokeToken(db: Db, userId: number, tokenId: number): Prom
   return revoked.length > 0;
 }
 
+/** Revokes every token of the account (account deletion). Returns how many were active. */
+export async function revokeAllTokens(db: Db, userId: number): Promise<number> {
+  const revoked = await rows<{ token_hash: string }>(
+    db,
+    sql`update api_tokens set revoked_at = now()
+        where user_id = ${userId} and revoked_at is null
+        returning token_hash`,
+  );
+  for (const row of revoked) verified.delete(row.token_hash);
+  return revoked.length;
+}
+
 export async function verifyToken(db: Db, token: string, now = Date.now()): Promise<TokenIdentity | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
   const hash = hashToken(token);

@@ -203,6 +203,20 @@ const PROCEDURES = {
   "admin.lockPost": { type: "mutation", parser: inputs.lockPostInput, tier: "admin" },
   "admin.unlockPost": { type: "mutation", parser: inputs.lockPostInput, tier: "admin" },
   "admin.heldPosts": { type: "query", parser: null, tier: "admin" },
+  // Accounts: mailed links, password reset, settings, deletion.
+  "account.me": { type: "query", parser: null, tier: "protected" },
+  "account.resendVerification": { type: "mutation", parser: null, tier: "protected" },
+  "account.confirmEmail": { type: "mutation", parser: inputs.confirmEmailInput, tier: "public" },
+  "account.requestPasswordReset": {
+    type: "mutation",
+    parser: inputs.requestPasswordResetInput,
+    tier: "public",
+  },
+  "account.resetPassword": { type: "mutation", parser: inputs.resetPasswordInput, tier: "public" },
+  "account.changeName": { type: "mutation", parser: inputs.changeNameInput, tier: "protected" },
+  "account.changeEmail": { type: "mutation", parser: inputs.changeEmailInput, tier: "protected" },
+  "account.changePassword": { type: "mutation", parser: inputs.changePasswordInput, tier: "protected" },
+  "account.delete": { type: "mutation", parser: inputs.deleteAccountInput, tier: "protected" },
 } satisfies Record<ProcedurePath, Spec>;
 
 /** The field names of a zod object schema, through wrappers such as .prefault() and .default(). */

@@ -5,7 +5,10 @@ import { rows, type Db } from "@/db/client";
 import { setRole } from "@/server/users/roles";
 import { runFold } from "@/server/ratings/fold";
 import { submitRating } from "@/server/ratings/submit";
+import { issueAccountToken } from "@/server/users/account-tokens";
 import { isConfiguredAdmin, registerUser, verifyCredentials } from "@/server/users/accounts";
+import { getRole } from "@/server/users/roles";
+import { confirmEmail } from "@/server/users/verification";
 import { testDbForFile } from "../support/db";
 import { callerFor, fold, makePost, makeUser, makeUsers, snapshot } from "../support/fixtures";
 
@@ -94,7 +97,7 @@ describe("moderation", () => {
     expect(entry!.scoreAllIncluded).toBeLessThan(entry!.score ?? 0);
   });
 
-  it("grants admin only through the admin command: an ADMIN_EMAILS address proves nothing by itself", async () => {
+  it("grants admin only through the admin command or a confirmed ADMIN_EMAILS address, never by typing one", async () => {
     const { db } = handle;
     expect(
       isConfiguredAdmin("Boss@Example.test", { ADMIN_EMAILS: "boss@example.test, other@example.test" }),
@@ -103,14 +106,23 @@ describe("moderation", () => {
     const previous = process.env.ADMIN_EMAILS;
     process.env.ADMIN_EMAILS = "first-admin@example.test";
     try {
-      // Anyone can type a listed address, in any letter case: neither registering nor signing in with it grants admin.
-      expect(
-        await registerUser(db, { email: "First-Admin@example.test", name: "First", password: "password1" }),
-      ).toMatchObject({ role: "user" });
+      // Anyone can type a listed address, in any letter case: neither registering nor signing in
+      // with it grants admin; confirming the address does.
+      const first = await registerUser(db, {
+        email: "First-Admin@example.test",
+        name: "First",
+        password: "password1",
+      });
+      expect(first).toMatchObject({ role: "user" });
       expect(await verifyCredentials(db, "FIRST-ADMIN@example.test", "password1")).toMatchObject({
         role: "user",
       });
       expect(await getRoleByEmail(db, "first-admin@example.test")).toBe("user");
+      await confirmEmail(db, await issueAccountToken(db, first.id, "verify_email", first.email));
+      expect(await getRole(db, first.id)).toBe("admin");
+      expect(
+        await registerUser(db, { email: "plain@example.test", name: "Plain", password: "password1" }),
+      ).toMatchObject({ role: "user" });
     } finally {
       process.env.ADMIN_EMAILS = previous;
     }
