@@ -3,13 +3,22 @@ import { StaticStars } from "./star-rating";
 
 export function ScoreBadge({ score, ratingCount }: { score: number | null; ratingCount: number }) {
   const shown = formatScore(score);
+  // Ratings taken but not folded into a score yet: say it is coming, never "not rated".
+  const pending = shown === null && ratingCount > 0;
+  const words = shown ?? (pending ? "Score pending" : "Not rated yet");
   return (
     <div
       className="score"
-      aria-label={shown ? `Score ${shown} out of 5 from ${formatRatingCount(ratingCount)}` : "Not rated yet"}
+      aria-label={
+        shown
+          ? `Score ${shown} out of 5 from ${formatRatingCount(ratingCount)}`
+          : pending
+            ? `Score pending: ${formatRatingCount(ratingCount)} counted within a minute`
+            : "Not rated yet"
+      }
     >
       <StaticStars score={score} />
-      <strong className="score-value">{shown ?? "Not rated yet"}</strong>
+      <strong className="score-value">{words}</strong>
       <span className="count">{formatRatingCount(ratingCount)}</span>
     </div>
   );

@@ -38,6 +38,10 @@ export const postHistoryInput = z.object({
 
 export const createPostInput = z.object({ title: text(1, 200), content: text(1, 20_000) });
 
+export const updatePostInput = z.object({ postId: id, title: text(1, 200), content: text(1, 20_000) });
+
+export const deletePostInput = z.object({ postId: id });
+
 export const submitRatingInput = z.object({ postId: id, score: z.int().min(MIN_SCORE).max(MAX_SCORE) });
 
 export const clearRatingInput = z.object({ postId: id });

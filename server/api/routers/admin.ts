@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { listHeldPosts, setPostLock } from "@/server/moderation";
+import { listHeldPosts, setPostHidden, setPostLock } from "@/server/moderation";
 import { lockPostInput } from "../inputs";
 import { adminProcedure, router } from "../trpc";
 
@@ -12,7 +12,18 @@ function lockProcedure(locked: boolean) {
   });
 }
 
+function hideProcedure(hidden: boolean) {
+  return adminProcedure.input(lockPostInput).mutation(async ({ ctx, input }) => {
+    if (!(await setPostHidden(ctx.db, input.postId, ctx.userId, hidden))) {
+      throw new TRPCError({ code: "NOT_FOUND", message: `postId: post ${input.postId} does not exist` });
+    }
+    return { postId: input.postId, hidden };
+  });
+}
+
 export const adminRouter = router({
+  hidePost: hideProcedure(true),
+  unhidePost: hideProcedure(false),
   lockPost: lockProcedure(true),
   unlockPost: lockProcedure(false),
   /** The moderation page: posts with ratings held back as bursts, with counts and times. */
