@@ -6,6 +6,8 @@ import { getSession } from "@/server/api/rsc";
 import "./globals.css";
 
 export const metadata: Metadata = {
+  // Share links (Open Graph, canonical) need absolute URLs: the site's public address.
+  metadataBase: new URL(process.env.NEXTAUTH_URL ?? "http://localhost:3000"),
   title: "steadystar",
   description: "Rate posts from 0 to 5 stars, with scores that hold steady under pile-ons.",
 };

@@ -11,7 +11,8 @@ export function PostList({ sort, q }: { sort: PostSort; q?: string }) {
   const list = useInfiniteQuery(
     trpc.post.list.infiniteQueryOptions(
       { sort, q, limit: PAGE_SIZE },
-      { getNextPageParam: (page) => page.nextCursor },
+      // Counts and scores refresh while the page is visible (hidden tabs do not poll).
+      { getNextPageParam: (page) => page.nextCursor, refetchInterval: 30_000 },
     ),
   );
 

@@ -28,7 +28,9 @@ export function SiteHeader() {
             </Link>
             {session.user.role === "admin" && <Link href="/admin/moderation">Moderation</Link>}
             <Link href="/settings/tokens">Tokens</Link>
-            <span className="who">{session.user.name}</span>
+            <Link href="/me" className="who" aria-label={`My page (${session.user.name})`}>
+              {session.user.name}
+            </Link>
             <button type="button" className="link" onClick={onSignOut}>
               Sign out
             </button>

@@ -46,6 +46,10 @@ export const submitRatingInput = z.object({ postId: id, score: z.int().min(MIN_S
 
 export const clearRatingInput = z.object({ postId: id });
 
+export const profileInput = z.object({ id });
+
+export const ratingsPublicInput = z.object({ ratingsPublic: z.boolean() });
+
 export const registerInput = z.object({
   email: z.email("must be a valid email address").max(254),
   name: text(1, 80),

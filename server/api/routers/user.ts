@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { EmailTakenError, registerUser } from "@/server/users/accounts";
-import { registerInput } from "../inputs";
-import { publicProcedure, rateLimited, router } from "../trpc";
+import { getProfile, setRatingsPublic } from "@/server/users/profile";
+import { profileInput, registerInput, ratingsPublicInput } from "../inputs";
+import { protectedProcedure, publicProcedure, rateLimited, router } from "../trpc";
 
 export const userRouter = router({
   register: publicProcedure
@@ -16,4 +17,16 @@ export const userRouter = router({
         throw error;
       }
     }),
+
+  /** A person's profile: posts, and ratings if they show them (always to themselves). */
+  profile: publicProcedure.input(profileInput).query(async ({ ctx, input }) => {
+    const profile = await getProfile(ctx.db, input.id, ctx.userId);
+    if (!profile) throw new TRPCError({ code: "NOT_FOUND", message: `id: user ${input.id} does not exist` });
+    return profile;
+  }),
+
+  setRatingsPublic: protectedProcedure.input(ratingsPublicInput).mutation(async ({ ctx, input }) => {
+    await setRatingsPublic(ctx.db, ctx.userId, input.ratingsPublic);
+    return input;
+  }),
 });
