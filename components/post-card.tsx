@@ -1,6 +1,5 @@
 import Link from "next/link";
 import type { PostSummary } from "@/server/posts/queries";
-import { formatDate } from "./format";
 import { RatingControl } from "./rating-control";
 import { ScoreBadge } from "./score-badge";
 import { PostByline } from "./score-moved";

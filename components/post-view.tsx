@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { formatDate, readingMinutes } from "./format";
+import { readingMinutes } from "./format";
 import { LockToggle } from "./lock-toggle";
 import { ShareLink } from "./share-link";
 import { PostOwnerTools } from "./post-owner-tools";
