@@ -2,6 +2,21 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+/** Imports a folder may not make: dependencies point one way, app → components → server → db. */
+function forbid(files, restriction, message) {
+  return {
+    files,
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ ...restriction, message, allowTypeImports: true }] },
+      ],
+    },
+  };
+}
+
+const ABOVE_SERVER = ["@/app/**", "@/components/**", "@/scripts/**", "@/bench/**", "@/tests/**"];
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -9,6 +24,43 @@ export default defineConfig([
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  forbid(
+    ["db/**"],
+    { group: ["@/server/**", ...ABOVE_SERVER] },
+    "db/ is the bottom layer: it imports nothing above it.",
+  ),
+  forbid(
+    ["server/**"],
+    { group: ABOVE_SERVER },
+    "server/ imports only server/ and db/ (components and scripts sit above it).",
+  ),
+  forbid(
+    ["components/**"],
+    {
+      // What client components may share with the server: input schemas, sort names, the score
+      // scale and the query client's options. Everything else under server/ is server-only.
+      regex:
+        "^@/(app|scripts|bench|db)/|^@/server/(?!(api/inputs|api/query-client|posts/cursor|ratings/scale)$)",
+    },
+    "components/ runs in the browser: it may import types from server/, and only the modules shared with it.",
+  ),
+  forbid(["tests/**"], { group: ["@/bench/**", "**/bench/**"] }, "Tests do not depend on the benchmarks."),
+  {
+    // Configuration is read once, in server/env.ts; next.config.mjs, instrumentation.ts and the
+    // tooling configs read their own few variables before the app's modules exist.
+    files: ["app/**", "components/**", "server/**", "db/**", "scripts/**"],
+    ignores: ["server/env.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "process",
+          property: "env",
+          message: "Read configuration through serverConfig() in server/env.ts.",
+        },
+      ],
     },
   },
   globalIgnores([

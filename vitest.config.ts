@@ -8,7 +8,14 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 const databases = ["pglite", ...(process.env.TEST_DATABASE_URL ? ["postgres"] : [])];
 
 export default defineConfig({
-  resolve: { alias: { "@": root } },
+  resolve: {
+    alias: {
+      "@": root,
+      // Tests run server modules directly, as the server does (Next resolves it to an empty module
+      // on the server and to a build error in client code).
+      "server-only": path.join(root, "node_modules/server-only/empty.js"),
+    },
+  },
   test: {
     environment: "node",
     testTimeout: 30_000,

@@ -1,7 +1,7 @@
 // Rating-event scenarios for `npm run bench:manipulation`: organic traffic as specified in
 // docs/benchmarks.md plus one attack (or genuine change) per scenario. Everything is drawn from a
 // seeded generator so a run is reproducible seed for seed.
-import { mulberry32 } from "./random";
+import { mulberry32 } from "@/tests/support/random";
 
 export const WINDOW_SECONDS = 120;
 const HOUR = 3600;

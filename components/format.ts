@@ -20,6 +20,17 @@ export function formatDate(iso: string): string {
   });
 }
 
+/** "Dec 1, 07:05 PM" in UTC, from Unix seconds (held-rating times on the post and moderation pages). */
+export function formatUtcTime(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString("en", {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "UTC",
+  });
+}
+
 /** Minutes at 230 words a minute, at least one. */
 export function readingMinutes(wordCount: number): number {
   return Math.max(1, Math.round(wordCount / 230));

@@ -1,19 +1,9 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { formatScore } from "./format";
+import { formatScore, formatUtcTime } from "./format";
 import { TableHead } from "./table-head";
 import { useTRPC } from "./trpc";
-
-function utc(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleString("en", {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: "UTC",
-  });
-}
 
 export function ModerationTable() {
   const trpc = useTRPC();
@@ -45,8 +35,8 @@ export function ModerationTable() {
               </td>
               <td>
                 {p.heldSince === p.lastHeldAt
-                  ? utc(p.heldSince)
-                  : `${utc(p.heldSince)} – ${utc(p.lastHeldAt)}`}
+                  ? formatUtcTime(p.heldSince)
+                  : `${formatUtcTime(p.heldSince)} – ${formatUtcTime(p.lastHeldAt)}`}
               </td>
               <td>{Math.round(p.peakVolumeRatio)}×</td>
               <td>

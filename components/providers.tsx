@@ -5,7 +5,7 @@ import type { Session } from "next-auth";
 import { SessionProvider } from "next-auth/react";
 import { useEffect, useState, type ReactNode } from "react";
 import type { AppRouter } from "@/server/api/root";
-import { makeQueryClient } from "./query-client";
+import { makeQueryClient } from "@/server/api/query-client";
 import { TRPCProvider } from "./trpc";
 
 let browserQueryClient: QueryClient | undefined;
@@ -17,15 +17,24 @@ function getQueryClient(): QueryClient {
   return browserQueryClient;
 }
 
-function trpcUrl(): string {
-  if (typeof window !== "undefined") return "/api/trpc";
-  return `http://127.0.0.1:${process.env.PORT ?? 3000}/api/trpc`;
-}
-
-export function Providers({ children, session }: { children: ReactNode; session: Session | null }) {
+/**
+ * `serverTrpcUrl`: where server rendering of client components reaches the API (the server's own
+ * port, from its configuration); the browser uses the page's origin.
+ */
+export function Providers({
+  children,
+  session,
+  serverTrpcUrl,
+}: {
+  children: ReactNode;
+  session: Session | null;
+  serverTrpcUrl: string;
+}) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: trpcUrl() })] }),
+    createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: typeof window === "undefined" ? serverTrpcUrl : "/api/trpc" })],
+    }),
   );
   // Marks the document once React has taken over the server-rendered HTML: browser tests wait for
   // it before typing, since input typed before hydration can be lost.

@@ -1,6 +1,5 @@
 "use client";
 import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import { useSession } from "next-auth/react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -8,6 +7,7 @@ import { useState } from "react";
 import type { PostPage, PostSummary } from "@/server/posts/queries";
 import { StarRating } from "./star-rating";
 import { useTRPC } from "./trpc";
+import { isApiError } from "./use-form-errors";
 
 type RatedFields = Pick<PostSummary, "id" | "myRating" | "ratingCount" | "score" | "locked">;
 
@@ -15,13 +15,14 @@ type Refusal = { message: string; signIn: boolean };
 
 function explain(error: unknown): Refusal {
   const refusal = (message: string, signIn = false) => ({ message, signIn });
-  if (error instanceof TRPCClientError) {
-    const status = (error.data as { httpStatus?: number } | undefined)?.httpStatus;
-    if (status === 401) return refusal("Your session has ended: sign in again to rate.", true);
-    if (status === 429) return refusal(error.message || "Too many ratings. Try again in a moment.");
-    if (status === 403) return refusal(error.message || "This post is not accepting ratings.");
-    if (status === 404) return refusal("This post no longer exists.");
-    if (status === undefined)
+  if (isApiError(error)) {
+    const code = error.data?.code;
+    if (code === "UNAUTHORIZED") return refusal("Your session has ended: sign in again to rate.", true);
+    if (code === "TOO_MANY_REQUESTS")
+      return refusal(error.message || "Too many ratings. Try again in a moment.");
+    if (code === "FORBIDDEN") return refusal(error.message || "This post is not accepting ratings.");
+    if (code === "NOT_FOUND") return refusal("This post no longer exists.");
+    if (code === undefined)
       return refusal("Network error: your rating was not saved. Check your connection and try again.");
     return refusal(error.message);
   }

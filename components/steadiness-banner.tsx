@@ -1,14 +1,5 @@
 import type { Steadiness } from "@/server/ratings/scoring/policy";
-
-function time(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleString("en", {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: "UTC",
-  });
-}
+import { formatUtcTime } from "./format";
 
 /** Says plainly why the score is being held steady, and lets the reader see the unweighted score. */
 export function SteadinessBanner({
@@ -28,8 +19,8 @@ export function SteadinessBanner({
   const distance = score === null ? null : steadiness.heldMean - score;
   const period =
     steadiness.heldSince === steadiness.lastHeldAt
-      ? `around ${time(steadiness.heldSince)} UTC`
-      : `between ${time(steadiness.heldSince)} and ${time(steadiness.lastHeldAt)} UTC`;
+      ? `around ${formatUtcTime(steadiness.heldSince)} UTC`
+      : `between ${formatUtcTime(steadiness.heldSince)} and ${formatUtcTime(steadiness.lastHeldAt)} UTC`;
   return (
     <aside className="banner" role="status" aria-label="Why this score is held steady">
       <p>

@@ -2,12 +2,23 @@
 import { TRPCClientError } from "@trpc/client";
 import { useState } from "react";
 import { z } from "zod";
+import type { AppRouter } from "@/server/api/root";
 
 export type FieldErrors = Record<string, string | undefined>;
 
+/** A refusal of this app's API, typed by its router: `data` carries the code, status and fieldErrors. */
+export function isApiError(error: unknown): error is TRPCClientError<AppRouter> {
+  return error instanceof TRPCClientError;
+}
+
+/** The first message of each field, from zod's flattened errors or the server's `data.fieldErrors`. */
+function firstMessages(fieldErrors: Record<string, string[] | undefined>): FieldErrors {
+  return Object.fromEntries(Object.entries(fieldErrors).map(([field, messages]) => [field, messages?.[0]]));
+}
+
 /**
  * Field-level messages for a form: the same zod schema the server uses checks input before it is
- * sent, and a server refusal is mapped back onto its field (or shown as a form-wide message).
+ * sent, and a server refusal is mapped back onto its fields (or shown as a form-wide message).
  */
 export function useFormErrors() {
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
@@ -20,23 +31,21 @@ export function useFormErrors() {
       setFieldErrors({});
       return parsed.data;
     }
-    const flat = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
-    setFieldErrors(Object.fromEntries(Object.entries(flat).map(([k, v]) => [k, v?.[0]])));
+    setFieldErrors(firstMessages(z.flattenError(parsed.error).fieldErrors as Record<string, string[]>));
     return null;
   }
 
   function fromServer(error: unknown) {
-    if (error instanceof TRPCClientError) {
-      const message = String(error.message);
-      const field = /^(\w+): (.*)$/.exec(message);
-      if (field?.[1] && field[2]) {
-        setFieldErrors({ [field[1]]: field[2] });
-        return;
-      }
-      setFormError(message);
+    if (!isApiError(error)) {
+      setFormError("Something went wrong. Check your connection and try again.");
       return;
     }
-    setFormError("Something went wrong. Check your connection and try again.");
+    const byField = error.data?.fieldErrors;
+    if (byField && Object.keys(byField).length > 0) {
+      setFieldErrors(firstMessages(byField));
+      return;
+    }
+    setFormError(error.message);
   }
 
   return { fieldErrors, formError, setFormError, validate, fromServer };

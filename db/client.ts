@@ -1,3 +1,4 @@
+import "server-only";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sql, type SQL } from "drizzle-orm";
@@ -125,41 +126,31 @@ export async function openPglite(dir?: string): Promise<DbHandle> {
   }
 }
 
-export function pgliteDir(): string {
+/** How to reach the database; server/env.ts builds it from the environment. */
+export type DatabaseOptions = {
+  /** Postgres connection string; null: embedded PGlite. */
+  url: string | null;
+  poolSize: number;
+  /** Prepared statements: off behind a transaction pooler that cannot keep them. */
+  prepare: boolean;
+  /** PGlite data directory (default .data/pglite under the working directory). */
+  pgliteDir: string | null;
+  /** A serverless platform (Vercel), where the embedded database cannot run. */
+  serverless: boolean;
+};
+
+export function pgliteDir(dir: string | null): string {
   // Ignored by Turbopack's file tracing: the data directory is never part of a deployment.
-  return path.resolve(
-    /*turbopackIgnore: true*/ process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"),
-  );
+  return path.resolve(/*turbopackIgnore: true*/ dir ?? path.join(process.cwd(), ".data", "pglite"));
 }
 
-/** Chooses the driver from the environment: DATABASE_URL → postgres.js, otherwise embedded PGlite. */
-export async function openFromEnv(): Promise<DbHandle> {
-  const url = process.env.DATABASE_URL;
-  if (url)
-    return openPostgres(url, {
-      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-      prepare: process.env.DATABASE_PREPARE === "1",
-    });
-  if (process.env.VERCEL) {
+/** Chooses the driver: a Postgres URL → postgres.js, otherwise embedded PGlite. */
+export async function openDatabase(options: DatabaseOptions): Promise<DbHandle> {
+  if (options.url) return openPostgres(options.url, { max: options.poolSize, prepare: options.prepare });
+  if (options.serverless) {
     throw new Error(
       "DATABASE_URL is not set. The embedded PGlite database cannot run on Vercel: set DATABASE_URL to a Postgres (for example Neon) connection string.",
     );
   }
-  return openPglite(pgliteDir());
-}
-
-// One handle per process: two PGlite instances on one directory silently lose writes, and
-// Next.js dev re-evaluates modules, so the handle lives on globalThis rather than in module scope.
-const globalForDb = globalThis as unknown as { steadystarDb?: Promise<DbHandle> };
-
-export function getDbHandle(): Promise<DbHandle> {
-  globalForDb.steadystarDb ??= openFromEnv().catch((error: unknown) => {
-    globalForDb.steadystarDb = undefined;
-    throw error;
-  });
-  return globalForDb.steadystarDb;
-}
-
-export async function getDb(): Promise<Db> {
-  return (await getDbHandle()).db;
+  return openPglite(pgliteDir(options.pgliteDir));
 }

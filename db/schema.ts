@@ -25,6 +25,8 @@ export const users = pgTable(
       .notNull()
       .default("user"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Carried in every session JWT; raising it ends all of the account's sessions (server/users/sessions.ts).
+    sessionVersion: integer("session_version").notNull().default(0),
     // The person chose to list their ratings on their public profile.
     ratingsPublic: boolean("ratings_public").notNull().default(false),
   },

@@ -1,22 +1,36 @@
+import "server-only";
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getDb, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { authSecret } from "./env";
-import { clientIpFromHeaders, defaultLimits, type Limits } from "./limits";
+import { clientIpFromHeaders, type Limits } from "./limits";
+import { defaultLimits, getDb } from "./runtime";
 import { verifyCredentials } from "./users/accounts";
+import type { Role } from "./users/roles";
+import { endSessions, sessionUserId } from "./users/sessions";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: number; name: string; email: string; role: "user" | "admin" };
+    user: { id: number; name: string; email: string; role: Role };
   }
   interface User {
-    role: "user" | "admin";
+    role: Role;
+    sessionVersion: number;
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
-    role?: "user" | "admin";
+    role?: Role;
+    /** The account's session version when this session was issued (server/users/sessions.ts). */
+    sv?: number;
+  }
+}
+
+/** Thrown from the jwt callback for a session that was ended: next-auth then clears the cookie. */
+class SessionEndedError extends Error {
+  constructor() {
+    super("this session was ended: sign in again");
   }
 }
 
@@ -48,11 +62,14 @@ export function authorizeCredentials(deps: { openDb?: () => Promise<Db>; limits?
     const verdict = await (deps.limits ?? defaultLimits()).check("signin", { email, ip });
     if (!verdict.ok) throw new Error(verdict.message);
     const user = await verifyCredentials(await openDb(), email, password);
-    return user ? { id: String(user.id), name: user.name, email: user.email, role: user.role } : null;
+    if (!user) return null;
+    const { id, name, role, sessionVersion } = user;
+    return { id: String(id), name, email: user.email, role, sessionVersion };
   };
 }
 
-export function authOptions(): NextAuthOptions {
+export function authOptions(deps: { openDb?: () => Promise<Db> } = {}): NextAuthOptions {
+  const openDb = deps.openDb ?? getDb;
   return {
     secret: authSecret(),
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
@@ -68,8 +85,15 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
-        if (user) token.role = user.role;
+      // Runs for /api/auth/session and getServerSession, after the JWT is decoded: an ended session
+      // is refused there, so neither the page nor the browser's session sees it.
+      async jwt({ token, user }) {
+        if (user) {
+          token.role = user.role;
+          token.sv = user.sessionVersion;
+          return token;
+        }
+        if ((await sessionUserId(await openDb(), token)) === null) throw new SessionEndedError();
         return token;
       },
       session({ session, token }) {
@@ -80,6 +104,22 @@ export function authOptions(): NextAuthOptions {
           role: token.role ?? "user",
         };
         return session;
+      },
+    },
+    events: {
+      // Signing out ends every session of the account. Only a current session may do it, so a
+      // cookie that was already ended cannot sign its owner out again.
+      async signOut(message) {
+        if (!("token" in message)) return;
+        const db = await openDb();
+        const userId = await sessionUserId(db, message.token);
+        if (userId !== null) await endSessions(db, userId);
+      },
+    },
+    logger: {
+      error(code, metadata) {
+        if (metadata instanceof SessionEndedError) return;
+        console.error(`[next-auth][error][${code}]`, metadata);
       },
     },
   };

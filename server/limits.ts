@@ -1,6 +1,7 @@
 // Rate limits: one sliding window of N requests per W per key, checked before anything is written.
 // With UPSTASH_REDIS_REST_URL + UPSTASH_REDIS_REST_TOKEN the counters live in Redis (through
 // @upstash/ratelimit) so they hold across serverless instances; without them, in this process.
+import "server-only";
 import { createHash } from "node:crypto";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
@@ -72,7 +73,7 @@ export function parseRate(name: string, value: string): Rate | null {
 }
 
 /** Every LIMIT_* variable and the Upstash pair, validated: a bad value throws a message naming it. */
-export function limitsConfigFromEnv(env: Record<string, string | undefined> = process.env): LimitsConfig {
+export function limitsConfigFromEnv(env: Record<string, string | undefined>): LimitsConfig {
   const read = (variable: { env: string; default: string }) =>
     parseRate(variable.env, env[variable.env] ?? variable.default);
   const names = Object.keys(LIMIT_VARIABLES) as RuleName[];
@@ -168,6 +169,15 @@ export function retryMessage(action: LimitedAction, seconds: number): string {
   return `Too many ${ACTIONS[action].noun}: try again in ${seconds} second${seconds === 1 ? "" : "s"}`;
 }
 
+/**
+ * Whether a text is exactly one of retryMessage's, for a page that shows a message it received in
+ * its URL (next-auth's `?error=`): only this app's own refusal is shown as given.
+ */
+export function isRetryMessage(action: LimitedAction, text: string): boolean {
+  const seconds = /(\d+) seconds?$/.exec(text)?.[1];
+  return seconds !== undefined && text === retryMessage(action, Number(seconds));
+}
+
 export function createLimits(config: LimitsConfig, options: LimitsOptions = {}): Limits {
   const now = options.now ?? Date.now;
   const log = options.log ?? ((message: string) => console.warn(message));
@@ -245,13 +255,12 @@ export function createLimits(config: LimitsConfig, options: LimitsOptions = {}):
   };
 }
 
-let processLimits: Limits | undefined;
-
-/** The process's limits from the environment, built once (counters must outlive a request). */
-export function defaultLimits(): Limits {
-  processLimits ??= createLimits(limitsConfigFromEnv());
-  return processLimits;
-}
+/**
+ * No limits at all, for in-process callers that must not be limited (command-line scripts, the
+ * seed, tests of other features). A request context always names its limits, so a new entry point
+ * cannot drop them by leaving them out.
+ */
+export const UNLIMITED: Limits = { check: async () => ({ ok: true }) };
 
 /** The client's address from X-Forwarded-For (first hop, as Vercel and Next's own server set it) or X-Real-IP. */
 export function clientIpFromHeaders(get: (name: string) => string | null | undefined): string {

@@ -1,7 +1,8 @@
-import { sql } from "drizzle-orm";
+import "server-only";
+import { eq, sql } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
+import { posts } from "@/db/schema";
 import { parseStoredState, summarize } from "./ratings/scoring/engine";
-import { normalizeEmail } from "./users/accounts";
 
 export type HeldPost = {
   id: number;
@@ -24,12 +25,19 @@ export async function setPostLock(
   adminId: number,
   locked: boolean,
 ): Promise<boolean> {
-  const changed = await rows<{ id: number }>(
-    db,
-    locked
-      ? sql`update posts set locked_at = coalesce(locked_at, now()), locked_by = coalesce(locked_by, ${adminId}) where id = ${postId} returning id`
-      : sql`update posts set locked_at = null, locked_by = null where id = ${postId} returning id`,
-  );
+  const changed = await db
+    .update(posts)
+    .set(
+      locked
+        ? // Locking a locked post keeps who locked it first, and when.
+          {
+            lockedAt: sql`coalesce(${posts.lockedAt}, now())`,
+            lockedBy: sql`coalesce(${posts.lockedBy}, ${adminId})`,
+          }
+        : { lockedAt: null, lockedBy: null },
+    )
+    .where(eq(posts.id, postId))
+    .returning({ id: posts.id });
   return changed.length > 0;
 }
 
@@ -80,13 +88,4 @@ export async function listHeldPosts(db: Db, limit = 50): Promise<HeldPost[]> {
       },
     ];
   });
-}
-
-/** Makes an existing account an admin (or a user again); false when no account has that email. */
-export async function setRole(db: Db, email: string, role: "user" | "admin"): Promise<boolean> {
-  const changed = await rows<{ id: number }>(
-    db,
-    sql`update users set role = ${role} where email = ${normalizeEmail(email)} returning id`,
-  );
-  return changed.length > 0;
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { SignInForm } from "@/components/auth-forms";
+import { isRetryMessage } from "@/server/limits";
 
 export const metadata: Metadata = { title: "Sign in · steadystar" };
 
@@ -15,9 +16,7 @@ export default async function SignInPage({
       {error && (
         <p className="error" role="alert">
           {/* ?error= comes from the URL: only our own rate-limit message is shown as given. */}
-          {/^Too many sign-in attempts: try again in \d+ seconds?$/.test(error)
-            ? error
-            : "Email or password is incorrect."}
+          {isRetryMessage("signin", error) ? error : "Email or password is incorrect."}
         </p>
       )}
       <SignInForm callbackUrl={callbackUrl} />

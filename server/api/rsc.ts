@@ -1,9 +1,12 @@
+import "server-only";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { cache } from "react";
-import { getDb } from "@/db/client";
-import { makeQueryClient } from "@/components/query-client";
 import { authOptions } from "@/server/auth";
+import { defaultLimits, getDb } from "@/server/runtime";
+import { createContext } from "./context";
+import { makeQueryClient } from "./query-client";
 import { appRouter } from "./root";
 
 /** The signed-in user's session in a server component (null when anonymous). */
@@ -16,8 +19,6 @@ export const getQueryClient = cache(makeQueryClient);
 export const trpcServer = createTRPCOptionsProxy({
   router: appRouter,
   queryClient: getQueryClient,
-  ctx: async () => {
-    const [db, session] = await Promise.all([getDb(), getSession()]);
-    return { db, userId: session?.user.id ?? null };
-  },
+  ctx: async () =>
+    createContext({ db: await getDb(), headers: await headers(), limits: defaultLimits(), resHeaders: null }),
 });

@@ -1,24 +1,13 @@
-import { initTRPC, TRPCError } from "@trpc/server";
+import "server-only";
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { z } from "zod";
-import type { Db } from "@/db/client";
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
-import type { LimitedAction, Limits } from "@/server/limits";
-import { getRole } from "@/server/users/accounts";
+import { DomainError, type DomainErrorCode } from "@/server/errors";
+import type { LimitedAction } from "@/server/limits";
+import { isAdmin } from "@/server/users/roles";
+import type { Context } from "./context";
 
-export type Context = {
-  db: Db;
-  /** The signed-in user (session cookie or API token), or null for an anonymous request. */
-  userId: number | null;
-  /** The client's address, for per-IP limits ("unknown" when the platform does not say). */
-  ip?: string;
-  /** Response headers of the HTTP request, when there is one (Retry-After and the like). */
-  resHeaders?: Headers;
-  /**
-   * Rate limits. Every HTTP request has them; in-process callers (scripts, tests of other
-   * features) leave them out and are not limited.
-   */
-  limits?: Limits;
-};
+export type { Context } from "./context";
 
 /** "score: Too big: expected number to be <=5" — the field first, so every 400 names it. */
 export function describeZodError(error: z.ZodError): string {
@@ -27,20 +16,32 @@ export function describeZodError(error: z.ZodError): string {
     .join("; ");
 }
 
+/** Each domain error code's tRPC code (and so its HTTP status). */
+const TRPC_CODES: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  FORBIDDEN: "FORBIDDEN",
+  LOCKED: "FORBIDDEN",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  INVALID: "BAD_REQUEST",
+};
+
+export type FieldErrors = Record<string, string[] | undefined>;
+
+function fieldErrorsOf(cause: unknown): FieldErrors | null {
+  if (cause instanceof z.ZodError) return z.flattenError(cause).fieldErrors as FieldErrors;
+  if (cause instanceof DomainError && cause.field) return { [cause.field]: [cause.message] };
+  return null;
+}
+
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof z.ZodError ? error.cause : null;
     return {
       ...shape,
       // An unexpected failure's own message can carry SQL and its parameters: it goes to the server
       // log (onError), never to the client.
       message: error.code === "INTERNAL_SERVER_ERROR" ? "internal server error" : shape.message,
-      data: {
-        ...shape.data,
-        fieldErrors: zodError
-          ? (z.flattenError(zodError).fieldErrors as Record<string, string[] | undefined>)
-          : null,
-      },
+      data: { ...shape.data, fieldErrors: fieldErrorsOf(error.cause) },
     };
   },
 });
@@ -48,21 +49,29 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-// tRPC reports a failed input parse with zod's raw JSON as the message; this rewrites it to name
-// the field, for HTTP clients and server-side callers alike.
-const nameTheField = t.middleware(async ({ next }) => {
+/**
+ * The one place refusals become tRPC errors, for HTTP clients and server-side callers alike: a
+ * DomainError gets its code's status, and a failed input parse (which tRPC reports with zod's raw
+ * JSON as the message) a message that names the field. Both keep the field first in the message.
+ */
+const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof z.ZodError) {
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof DomainError) {
     throw new TRPCError({
-      code: "BAD_REQUEST",
-      message: describeZodError(result.error.cause),
-      cause: result.error.cause,
+      code: TRPC_CODES[cause.code],
+      message: cause.field ? `${cause.field}: ${cause.message}` : cause.message,
+      cause,
     });
+  }
+  if (cause instanceof z.ZodError) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: describeZodError(cause), cause });
   }
   return result;
 });
 
-export const publicProcedure = t.procedure.use(nameTheField);
+export const publicProcedure = t.procedure.use(mapErrors);
 
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (ctx.userId === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to do this" });
@@ -82,12 +91,10 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
  */
 export function rateLimited(action: LimitedAction) {
   return t.middleware(async ({ ctx, next }) => {
-    if (ctx.limits) {
-      const verdict = await ctx.limits.check(action, { user: ctx.userId, ip: ctx.ip });
-      if (!verdict.ok) {
-        ctx.resHeaders?.set("Retry-After", String(verdict.retryAfterSeconds));
-        throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: verdict.message });
-      }
+    const verdict = await ctx.limits.check(action, { user: ctx.userId, ip: ctx.ip });
+    if (!verdict.ok) {
+      ctx.resHeaders?.set("Retry-After", String(verdict.retryAfterSeconds));
+      throw new DomainError("TOO_MANY_REQUESTS", verdict.message);
     }
     return next();
   });
@@ -95,7 +102,6 @@ export function rateLimited(action: LimitedAction) {
 
 // Admin calls are rare, so reading the role from the database each time costs nothing that matters.
 export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
-  if ((await getRole(ctx.db, ctx.userId)) !== "admin")
-    throw new TRPCError({ code: "FORBIDDEN", message: "only admins can do this" });
+  if (!(await isAdmin(ctx.db, ctx.userId))) throw new DomainError("FORBIDDEN", "only admins can do this");
   return next();
 });

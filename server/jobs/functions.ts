@@ -1,14 +1,17 @@
 import { Inngest } from "inngest";
 import type { Db } from "@/db/client";
-import { engineConfig } from "@/server/ratings/config";
+import type { EngineConfig } from "@/server/ratings/config";
 import { runCorrection } from "@/server/ratings/correction";
 import { runFold } from "@/server/ratings/fold";
 import { CORRECTION_CRON, FOLD_CRON } from "./schedule";
 
 export const inngest = new Inngest({ id: "steadystar" });
 
-/** The Inngest functions: thin wrappers that run the plain job functions inside one step each. */
-export function createJobFunctions(getDb: () => Promise<Db>) {
+/**
+ * The Inngest functions: thin wrappers that run the plain job functions inside one step each.
+ * `engine` gives the process's engine configuration (resolved once, when first needed).
+ */
+export function createJobFunctions(getDb: () => Promise<Db>, engine: () => EngineConfig) {
   const fold = inngest.createFunction(
     // singleton/skip: a tick that arrives while the previous fold still runs is dropped, not queued.
     {
@@ -18,7 +21,7 @@ export function createJobFunctions(getDb: () => Promise<Db>) {
       singleton: { mode: "skip" },
       retries: 2,
     },
-    async ({ step }) => step.run("fold", async () => runFold(await getDb(), engineConfig())),
+    async ({ step }) => step.run("fold", async () => runFold(await getDb(), engine())),
   );
   const correct = inngest.createFunction(
     {
@@ -28,7 +31,7 @@ export function createJobFunctions(getDb: () => Promise<Db>) {
       singleton: { mode: "skip" },
       retries: 1,
     },
-    async ({ step }) => step.run("correct", async () => runCorrection(await getDb(), engineConfig())),
+    async ({ step }) => step.run("correct", async () => runCorrection(await getDb(), engine())),
   );
   return { fold, correct };
 }

@@ -25,7 +25,7 @@ export type JobMode = "inngest" | "embedded";
  * INNGEST_DEV (a local dev server). Otherwise an in-process scheduler does, which needs a
  * long-lived process: a serverless deployment without Inngest is refused at start.
  */
-export function jobMode(env: Record<string, string | undefined> = process.env): JobMode {
+export function jobMode(env: Record<string, string | undefined>): JobMode {
   if (env.INNGEST_SIGNING_KEY || env.INNGEST_DEV) return "inngest";
   if (env.VERCEL) {
     throw new Error(

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { engineConfig } from "@/server/ratings/config";
+import type { EngineConfig } from "@/server/ratings/config";
 import { runCorrection } from "@/server/ratings/correction";
 import { runFold } from "@/server/ratings/fold";
 import { msUntilNextCorrection, msUntilNextMinute } from "./schedule";
@@ -12,6 +12,7 @@ type Timer = ReturnType<typeof setTimeout>;
  */
 export function startEmbeddedScheduler(
   getDb: () => Promise<Db>,
+  engine: EngineConfig,
   log: (message: string) => void = console.log,
 ) {
   const timers = new Set<Timer>();
@@ -43,13 +44,13 @@ export function startEmbeddedScheduler(
   }
 
   every("fold", msUntilNextMinute, async () => {
-    const report = await runFold(await getDb(), engineConfig());
+    const report = await runFold(await getDb(), engine);
     return report.folded
       ? `${report.folded} ratings folded, ${report.postsRescored} posts re-scored in ${report.durationMs} ms`
       : "";
   });
   every("nightly correction", msUntilNextCorrection, async () => {
-    const report = await runCorrection(await getDb(), engineConfig());
+    const report = await runCorrection(await getDb(), engine);
     return `${report.postsChecked} posts checked, ${report.postsDrifted} drifted (max score difference ${report.maxScoreDifference}), ${report.durationMs} ms`;
   });
 

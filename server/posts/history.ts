@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { engineConfig } from "@/server/ratings/config";
+import type { EngineConfig } from "@/server/ratings/config";
 import { initialState, replay, summarize } from "@/server/ratings/scoring/engine";
 import { mean, total } from "@/server/ratings/scoring/histogram";
 import { loadPostWindowsSince } from "@/server/ratings/window-store";
@@ -17,8 +17,12 @@ export type HistoryPoint = {
  * A post's windows over the last `hours`, oldest first, with the score after each: replayed from
  * the last checkpoint state before the range, with the same code the fold uses.
  */
-export async function getPostHistory(db: Db, postId: number, hours: number): Promise<HistoryPoint[]> {
-  const config = engineConfig();
+export async function getPostHistory(
+  db: Db,
+  postId: number,
+  hours: number,
+  config: EngineConfig,
+): Promise<HistoryPoint[]> {
   const since = Date.now() / 1000 - hours * 3600;
   const { resume, windows } = await loadPostWindowsSince(db, postId, since, config.policy);
   const states = replay(resume ?? initialState(config.policy), windows, config.windowSeconds);

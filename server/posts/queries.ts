@@ -1,5 +1,8 @@
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
+import { posts } from "@/db/schema";
+import { DomainError } from "@/server/errors";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
 import { decodeCursor, encodeCursor, type PostSort } from "./cursor";
 import { liveCount, unfoldedCountCapped } from "@/server/ratings/live-count";
@@ -129,12 +132,6 @@ function sortKey(sort: PostSort, row: PostRow): string {
   }
 }
 
-export class InvalidCursorError extends Error {
-  constructor() {
-    super("cursor is not a valid page cursor for this sort order");
-  }
-}
-
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -151,7 +148,10 @@ export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage
   const conditions: SQL[] = [visible(false)];
   if (input.cursor) {
     const cursor = decodeCursor(input.cursor, input.sort);
-    if (!cursor) throw new InvalidCursorError();
+    if (!cursor)
+      throw new DomainError("INVALID", "cursor is not a valid page cursor for this sort order", {
+        field: "cursor",
+      });
     conditions.push(keysetAfter(input.sort, cursor.key, cursor.id));
   }
   const q = input.q?.trim();
@@ -215,12 +215,7 @@ export function buildPostRecord(input: NewPost): PostRecord {
 
 export async function createPost(db: Db, input: NewPost): Promise<PostDetail> {
   const post = buildPostRecord(input);
-  const [created] = await rows<{ id: number }>(
-    db,
-    sql`insert into posts (author_id, title, content, excerpt, word_count, avg_word_length)
-        values (${post.authorId}, ${post.title}, ${post.content}, ${post.excerpt}, ${post.wordCount}, ${post.avgWordLength})
-        returning id`,
-  );
+  const [created] = await db.insert(posts).values(post).returning({ id: posts.id });
   const stored = created && (await getPost(db, created.id, input.authorId));
   if (!stored) throw new Error("post vanished right after it was created");
   return stored;

@@ -3,8 +3,11 @@ import type { PolicyName } from "./scoring/policy";
 
 export type EngineConfig = { windowSeconds: number; policy: PolicyName };
 
-/** RATING_WINDOW_SECONDS (default 120) and SCORE_POLICY (default steady), validated. */
-export function engineConfig(env: Record<string, string | undefined> = process.env): EngineConfig {
+/**
+ * RATING_WINDOW_SECONDS (default 120) and SCORE_POLICY (default steady), validated. The process's
+ * own is parsed once, with the rest of the configuration (serverConfig().engine in server/env.ts).
+ */
+export function engineConfig(env: Record<string, string | undefined>): EngineConfig {
   const windowSeconds = Number(env.RATING_WINDOW_SECONDS ?? 120);
   if (
     !Number.isInteger(windowSeconds) ||

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
-import { engineConfig } from "./config";
+import { DomainError } from "@/server/errors";
+import { serverConfig } from "@/server/env";
 import { windowStartIso } from "./scoring/windows";
 import { liveCount, unfoldedCountCapped } from "./live-count";
 
@@ -23,15 +24,17 @@ export type RatingResult = {
   previous: { score: number; updatedAt: string; windowStart: string } | null;
 };
 
-export class PostNotFoundError extends Error {
+export class PostNotFoundError extends DomainError {
   constructor(postId: number) {
-    super(`post ${postId} does not exist`);
+    super("NOT_FOUND", `post ${postId} does not exist`, { field: "postId" });
   }
 }
 
-export class PostLockedError extends Error {
+export class PostLockedError extends DomainError {
   constructor(postId: number) {
-    super(`post ${postId} is locked by a moderator and does not accept ratings right now`);
+    super("LOCKED", `post ${postId} is locked by a moderator and does not accept ratings right now`, {
+      field: "postId",
+    });
   }
 }
 
@@ -115,6 +118,6 @@ export async function submitRating(
 /** What a write replaced: the old score, when it was written, and the window it was counted in. */
 export function replaced(score: number | null, updatedAt: string | null): RatingResult["previous"] {
   return score !== null && updatedAt !== null
-    ? { score, updatedAt, windowStart: windowStartIso(updatedAt, engineConfig().windowSeconds) }
+    ? { score, updatedAt, windowStart: windowStartIso(updatedAt, serverConfig().engine.windowSeconds) }
     : null;
 }

@@ -1,30 +1,31 @@
+import "server-only";
 import { hash, verify, argon2id } from "argon2";
-import { sql } from "drizzle-orm";
-import { rows, type Db } from "@/db/client";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
 import { UNIQUE_VIOLATION, pgErrorCode } from "@/db/errors";
+import { users } from "@/db/schema";
+import { parseServerConfig, serverConfig } from "@/server/env";
+import { DomainError } from "@/server/errors";
+import { normalizeEmail } from "./email";
+import type { Role } from "./roles";
 
-export type PublicUser = { id: number; email: string; name: string; role: "user" | "admin" };
+export type PublicUser = { id: number; email: string; name: string; role: Role };
 
-export class EmailTakenError extends Error {
+const publicColumns = { id: users.id, email: users.email, name: users.name, role: users.role };
+
+export class EmailTakenError extends DomainError {
   constructor() {
-    super("email: an account with this email already exists");
+    super("CONFLICT", "an account with this email already exists", { field: "email" });
   }
 }
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** ADMIN_EMAILS: comma-separated emails whose accounts become admins when they register or sign in. */
-export function isConfiguredAdmin(
-  email: string,
-  env: Record<string, string | undefined> = process.env,
-): boolean {
-  const list = (env.ADMIN_EMAILS ?? "")
-    .split(",")
-    .map((e) => normalizeEmail(e))
-    .filter(Boolean);
-  return list.includes(normalizeEmail(email));
+/**
+ * ADMIN_EMAILS: whose accounts become admins when they register or sign in. Tests pass an
+ * environment of their own; the server uses its configuration.
+ */
+export function isConfiguredAdmin(email: string, env?: Record<string, string | undefined>): boolean {
+  const admins = env ? parseServerConfig(env).adminEmails : serverConfig().adminEmails;
+  return admins.includes(normalizeEmail(email));
 }
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): strong, and about 25 ms per hash on this kind of machine.
@@ -40,13 +41,15 @@ export async function registerUser(
 ): Promise<PublicUser> {
   const passwordHash = await hashPassword(input.password);
   try {
-    const [user] = await rows<PublicUser>(
-      db,
-      sql`insert into users (email, name, password_hash, role)
-          values (${normalizeEmail(input.email)}, ${input.name.trim()}, ${passwordHash},
-                  ${isConfiguredAdmin(input.email) ? "admin" : "user"})
-          returning id, email, name, role`,
-    );
+    const [user] = await db
+      .insert(users)
+      .values({
+        email: normalizeEmail(input.email),
+        name: input.name.trim(),
+        passwordHash,
+        role: isConfiguredAdmin(input.email) ? "admin" : "user",
+      })
+      .returning(publicColumns);
     if (!user) throw new Error("insert returned no user");
     return user;
   } catch (error) {
@@ -59,33 +62,29 @@ export async function registerUser(
 // telling an attacker which emails have accounts.
 let dummyHash: Promise<string> | undefined;
 
-export async function verifyCredentials(db: Db, email: string, password: string): Promise<PublicUser | null> {
-  const [user] = await rows<PublicUser & { password_hash: string }>(
-    db,
-    sql`select id, email, name, role, password_hash from users where email = ${normalizeEmail(email)}`,
-  );
+/** A signed-in account: its public fields and the session version its new session is issued under. */
+export type SignedInUser = PublicUser & { sessionVersion: number };
+
+export async function verifyCredentials(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<SignedInUser | null> {
+  const [user] = await db
+    .select({ ...publicColumns, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)));
   if (!user) {
     dummyHash ??= hashPassword("not a real password");
     await verify(await dummyHash, password).catch(() => false);
     return null;
   }
-  const ok = await verify(user.password_hash, password).catch(() => false);
+  const ok = await verify(user.passwordHash, password).catch(() => false);
   if (!ok) return null;
-  if (user.role !== "admin" && isConfiguredAdmin(user.email)) {
-    await rows(db, sql`update users set role = 'admin' where id = ${user.id}`);
-    user.role = "admin";
+  let role = user.role;
+  if (role !== "admin" && isConfiguredAdmin(user.email)) {
+    await db.update(users).set({ role: "admin" }).where(eq(users.id, user.id));
+    role = "admin";
   }
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
-}
-
-/**
- * The account's role as stored now (null: no such account). Admin checks read it here rather than
- * from the session, so a revoked admin loses access at once.
- */
-export async function getRole(db: Db, userId: number): Promise<PublicUser["role"] | null> {
-  const [user] = await rows<{ role: PublicUser["role"] }>(
-    db,
-    sql`select role from users where id = ${userId}`,
-  );
-  return user?.role ?? null;
+  return { id: user.id, email: user.email, name: user.name, role, sessionVersion: user.sessionVersion };
 }

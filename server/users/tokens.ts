@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
+import "server-only";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { DomainError } from "@/server/errors";
 import { isoTimestamp, rows, type Db } from "@/db/client";
+import { apiTokens, users } from "@/db/schema";
 
 export const TOKEN_PREFIX = "ss_";
 export const MAX_TOKENS_PER_USER = 20;
@@ -13,11 +16,13 @@ export type ApiTokenInfo = {
   lastUsedAt: string | null;
 };
 
-export type TokenIdentity = { userId: number; role: "user" | "admin" };
+export type TokenIdentity = { userId: number };
 
-export class TooManyTokensError extends Error {
+export class TooManyTokensError extends DomainError {
   constructor() {
-    super(`name: you already have ${MAX_TOKENS_PER_USER} active tokens; revoke one first`);
+    super("INVALID", `you already have ${MAX_TOKENS_PER_USER} active tokens; revoke one first`, {
+      field: "name",
+    });
   }
 }
 
@@ -62,13 +67,12 @@ const verified = new Map<string, { identity: TokenIdentity | null; until: number
 
 /** Revokes one of the user's own tokens; false when no such active token is theirs. */
 export async function revokeToken(db: Db, userId: number, tokenId: number): Promise<boolean> {
-  const revoked = await rows<{ token_hash: string }>(
-    db,
-    sql`update api_tokens set revoked_at = now()
-        where id = ${tokenId} and user_id = ${userId} and revoked_at is null
-        returning token_hash`,
-  );
-  for (const row of revoked) verified.delete(row.token_hash);
+  const revoked = await db
+    .update(apiTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ tokenHash: apiTokens.tokenHash });
+  for (const row of revoked) verified.delete(row.tokenHash);
   return revoked.length > 0;
 }
 
@@ -77,17 +81,24 @@ export async function verifyToken(db: Db, token: string, now = Date.now()): Prom
   const hash = hashToken(token);
   const cached = verified.get(hash);
   if (cached && cached.until > now) return cached.identity;
-  const [found] = await rows<{ id: number; user_id: number; role: "user" | "admin"; stale: boolean }>(
-    db,
-    sql`select t.id, t.user_id, u.role,
-               coalesce(t.last_used_at < now() - interval '5 minutes', true) as stale
-        from api_tokens t join users u on u.id = t.user_id
-        where t.token_hash = ${hash} and t.revoked_at is null`,
-  );
+  // The join refuses a token whose account is gone.
+  const [found] = await db
+    .select({
+      id: apiTokens.id,
+      userId: apiTokens.userId,
+      stale: sql<boolean>`coalesce(${apiTokens.lastUsedAt} < now() - interval '5 minutes', true)`,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)));
   // "Last used" is shown to the owner to the nearest few minutes; writing it on every call would
   // put a write on the read path of every token-authenticated request.
-  if (found?.stale) await rows(db, sql`update api_tokens set last_used_at = now() where id = ${found.id}`);
-  const identity = found ? { userId: found.user_id, role: found.role } : null;
+  if (found?.stale)
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: sql`now()` })
+      .where(eq(apiTokens.id, found.id));
+  const identity = found ? { userId: found.userId } : null;
   if (verified.size >= CACHE_MAX) verified.clear();
   verified.set(hash, { identity, until: now + CACHE_MS });
   return identity;

@@ -8,7 +8,7 @@ import { submitRating } from "@/server/ratings/submit";
 import { testDbForFile } from "../support/db";
 import { maybeFold, pendingCount, recomputedWindows, storedScores, storedWindows } from "../support/engine";
 import { callerFor, makePost, makeUser, makeUsers } from "../support/fixtures";
-import { mulberry32 } from "@/bench/random";
+import { mulberry32 } from "../support/random";
 
 const handle = testDbForFile();
 

@@ -1,6 +1,7 @@
 import { InngestTestEngine } from "@inngest/test";
 import { describe, expect, it } from "vitest";
 import { createJobFunctions } from "@/server/jobs/functions";
+import { engineConfig } from "@/server/ratings/config";
 import type { CorrectionReport } from "@/server/ratings/correction";
 import type { FoldReport } from "@/server/ratings/fold";
 import { submitRating } from "@/server/ratings/submit";
@@ -9,11 +10,13 @@ import { pendingCount } from "../support/engine";
 import { callerFor, makePost, makeUser, makeUsers } from "../support/fixtures";
 
 const handle = testDbForFile();
+/** The engine configuration of an empty environment: the defaults. */
+const defaults = () => engineConfig({});
 
 describe("Inngest functions", () => {
   it("the fold cron runs the fold job in one step and scores the post", async () => {
     const { db } = handle;
-    const { fold } = createJobFunctions(async () => db);
+    const { fold } = createJobFunctions(async () => db, defaults);
     const author = await makeUser(db);
     const raters = await makeUsers(db, 3);
     const postId = await makePost(db, author);
@@ -35,7 +38,7 @@ describe("Inngest functions", () => {
 
   it("the nightly cron runs the correction and reports zero drift", async () => {
     const { db } = handle;
-    const { correct } = createJobFunctions(async () => db);
+    const { correct } = createJobFunctions(async () => db, defaults);
     const engine = new InngestTestEngine({ function: correct });
     const { result, error, ctx } = await engine.execute({
       events: [{ name: "inngest/scheduled.timer", data: { cron: "TZ=UTC 0 3 * * *" } }],
@@ -49,7 +52,7 @@ describe("Inngest functions", () => {
   it("a failing job surfaces as the run's error", async () => {
     const { fold } = createJobFunctions(async () => {
       throw new Error("database unreachable");
-    });
+    }, defaults);
     const { error } = await new InngestTestEngine({ function: fold }).execute();
     expect(String((error as { message?: string })?.message ?? error)).toContain("database unreachable");
   });

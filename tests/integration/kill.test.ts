@@ -23,10 +23,14 @@ function foldAndKill(
   env: Record<string, string>,
 ): Promise<{ output: string; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/support/fold-child.ts"], {
-      env: { ...process.env, ...env, TSX_TSCONFIG_PATH: "tsconfig.json" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", "tests/support/fold-child.ts"],
+      {
+        env: { ...process.env, ...env, TSX_TSCONFIG_PATH: "tsconfig.json" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let output = "";
     let batches = 0;
     child.stdout.on("data", (chunk: Buffer) => {

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { setRole } from "@/server/moderation";
+import { setRole } from "@/server/users/roles";
 import { runFold } from "@/server/ratings/fold";
 import { submitRating } from "@/server/ratings/submit";
 import { isConfiguredAdmin, registerUser } from "@/server/users/accounts";

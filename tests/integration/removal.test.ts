@@ -7,7 +7,7 @@ import { runCorrection } from "@/server/ratings/correction";
 import { runFold } from "@/server/ratings/fold";
 import { clearRating, removeRatingsOf } from "@/server/ratings/removal";
 import { submitRating } from "@/server/ratings/submit";
-import { mulberry32 } from "@/bench/random";
+import { mulberry32 } from "@/tests/support/random";
 import { testDbForFile } from "../support/db";
 import { maybeFold, pendingCount, recomputedWindows, storedScores, storedWindows } from "../support/engine";
 import { callerFor, fold, makePost, makeUser, makeUsers, snapshot } from "../support/fixtures";

@@ -6,7 +6,7 @@ import nextConfig, { securityHeaders } from "@/next.config.mjs";
 const jobs = vi.hoisted(() => ({ fold: vi.fn(), correction: vi.fn(), openDb: vi.fn() }));
 vi.mock("@/server/ratings/fold", () => ({ runFold: jobs.fold }));
 vi.mock("@/server/ratings/correction", () => ({ runCorrection: jobs.correction }));
-vi.mock("@/db/client", async (importOriginal) => ({
+vi.mock("@/server/runtime", async (importOriginal) => ({
   ...(await importOriginal<object>()),
   getDb: jobs.openDb,
 }));

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
 import { runFold } from "@/server/ratings/fold";
-import { mulberry32 } from "@/bench/random";
+import { mulberry32 } from "@/tests/support/random";
 import { RatingSimulator } from "@/server/ratings/simulate";
 import { submitRating } from "@/server/ratings/submit";
 import { testDbForFile } from "../support/db";

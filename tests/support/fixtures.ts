@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import { createCaller } from "@/server/api/root";
+import { UNLIMITED } from "@/server/limits";
 import { createPost } from "@/server/posts/queries";
 import { runFold } from "@/server/ratings/fold";
 import type { PolicyName } from "@/server/ratings/scoring/policy";
@@ -37,7 +38,7 @@ export async function makePost(
 }
 
 export function callerFor(db: Db, userId: number | null) {
-  return createCaller({ db, userId });
+  return createCaller({ db, userId, ip: "unknown", resHeaders: null, limits: UNLIMITED });
 }
 
 export async function countRatings(db: Db): Promise<number> {

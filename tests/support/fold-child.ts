@@ -1,9 +1,9 @@
 // A fold in its own process, slowed down inside each batch's transaction so a test can SIGKILL it
 // part-way. Reads DATABASE_URL or PGLITE_DIR like the app does.
-import { openFromEnv } from "@/db/client";
+import { openConfiguredDb } from "@/server/runtime";
 import { runFold } from "@/server/ratings/fold";
 
-const handle = await openFromEnv();
+const handle = await openConfiguredDb();
 await runFold(
   handle.db,
   { policy: "steady", windowSeconds: 120 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRatingCount, formatScore, readingMinutes } from "@/components/format";
+import { formatRatingCount, formatScore, formatUtcTime, readingMinutes } from "@/components/format";
 
 describe("display formatting", () => {
   it.each([
@@ -19,5 +19,9 @@ describe("display formatting", () => {
   it("rounds reading time to whole minutes, at least one", () => {
     expect(readingMinutes(0)).toBe(1);
     expect(readingMinutes(1000)).toBe(4);
+  });
+
+  it("shows held-rating times in UTC whatever the reader's zone", () => {
+    expect(formatUtcTime(Date.UTC(2026, 11, 1, 19, 5) / 1000)).toBe("Dec 1, 07:05 PM");
   });
 });

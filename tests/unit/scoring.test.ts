@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { initialState, replay, summarize, type EngineState } from "@/server/ratings/scoring/engine";
 import type { Histogram } from "@/server/ratings/scoring/histogram";
 import type { PolicyName, RatingWindow } from "@/server/ratings/scoring/policy";
-import { mulberry32 } from "@/bench/random";
+import { mulberry32 } from "../support/random";
 
 const W = 120;
 

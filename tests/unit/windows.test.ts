@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "@/bench/random";
+import { mulberry32 } from "@/tests/support/random";
 import { initialState, replay } from "@/server/ratings/scoring/engine";
 import type { Histogram } from "@/server/ratings/scoring/histogram";
 import type { RatingWindow } from "@/server/ratings/scoring/policy";

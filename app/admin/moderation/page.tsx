@@ -1,17 +1,17 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getDb } from "@/db/client";
 import { ModerationTable } from "@/components/moderation-table";
 import { getSession } from "@/server/api/rsc";
-import { getRole } from "@/server/users/accounts";
+import { getDb } from "@/server/runtime";
+import { isAdmin } from "@/server/users/roles";
 
 export const metadata: Metadata = { title: "Moderation · steadystar" };
 
 export default async function ModerationPage() {
   const session = await getSession();
   if (!session) redirect("/signin?callbackUrl=/admin/moderation");
-  // The role in the session may be stale: the database decides, as it does for the admin procedures.
-  if ((await getRole(await getDb(), session.user.id)) !== "admin") {
+  // The role in the session may be stale: the database decides, with the admin procedures' check.
+  if (!(await isAdmin(await getDb(), session.user.id))) {
     return (
       <section className="narrow empty" role="alert">
         <h1>Admins only</h1>

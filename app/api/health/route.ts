@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { getDbHandle, rows } from "@/db/client";
+import { rows } from "@/db/client";
+import { getDbHandle } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 

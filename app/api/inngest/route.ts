@@ -1,12 +1,12 @@
 import { serve } from "inngest/next";
 import type { NextRequest } from "next/server";
-import { getDb } from "@/db/client";
+import { serverConfig } from "@/server/env";
 import { createJobFunctions, inngest } from "@/server/jobs/functions";
-import { jobMode } from "@/server/jobs/schedule";
+import { getDb } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 
-const { fold, correct } = createJobFunctions(getDb);
+const { fold, correct } = createJobFunctions(getDb, () => serverConfig().engine);
 
 // Inngest calls this endpoint to run the crons; with a signing key it verifies every request.
 const inngestHandler = serve({ client: inngest, functions: [fold, correct] });
@@ -15,7 +15,7 @@ type Handler = (req: NextRequest, context: unknown) => Promise<Response>;
 
 function inEmbeddedMode(handler: Handler): Handler {
   return (req, context) => {
-    if (jobMode() === "embedded") {
+    if (serverConfig().jobs.mode === "embedded") {
       return Promise.resolve(
         Response.json(
           { error: "Inngest is not configured: the jobs run in this process (embedded mode)." },

@@ -1,22 +1,20 @@
-import { TRPCError } from "@trpc/server";
+import { DomainError } from "@/server/errors";
 import { listHeldPosts, setPostHidden, setPostLock } from "@/server/moderation";
 import { lockPostInput } from "../inputs";
 import { adminProcedure, router } from "../trpc";
 
 function lockProcedure(locked: boolean) {
   return adminProcedure.input(lockPostInput).mutation(async ({ ctx, input }) => {
-    if (!(await setPostLock(ctx.db, input.postId, ctx.userId, locked))) {
-      throw new TRPCError({ code: "NOT_FOUND", message: `postId: post ${input.postId} does not exist` });
-    }
+    if (!(await setPostLock(ctx.db, input.postId, ctx.userId, locked)))
+      throw new DomainError("NOT_FOUND", `post ${input.postId} does not exist`, { field: "postId" });
     return { postId: input.postId, locked };
   });
 }
 
 function hideProcedure(hidden: boolean) {
   return adminProcedure.input(lockPostInput).mutation(async ({ ctx, input }) => {
-    if (!(await setPostHidden(ctx.db, input.postId, ctx.userId, hidden))) {
-      throw new TRPCError({ code: "NOT_FOUND", message: `postId: post ${input.postId} does not exist` });
-    }
+    if (!(await setPostHidden(ctx.db, input.postId, ctx.userId, hidden)))
+      throw new DomainError("NOT_FOUND", `post ${input.postId} does not exist`, { field: "postId" });
     return { postId: input.postId, hidden };
   });
 }

@@ -1,8 +1,9 @@
-import { TRPCError } from "@trpc/server";
-import { createPost, getPost, InvalidCursorError, listPosts, postExists } from "@/server/posts/queries";
+import { DomainError } from "@/server/errors";
+import { serverConfig } from "@/server/env";
+import { createPost, getPost, listPosts, postExists } from "@/server/posts/queries";
 import { getPostHistory } from "@/server/posts/history";
 import { deletePost, updatePost, type OwnPostChange } from "@/server/posts/manage";
-import { getRole } from "@/server/users/accounts";
+import { getRole } from "@/server/users/roles";
 import {
   createPostInput,
   deletePostInput,
@@ -13,23 +14,19 @@ import {
 } from "../inputs";
 import { protectedProcedure, publicProcedure, rateLimited, router } from "../trpc";
 
+const noSuchPost = (id: number) => new DomainError("NOT_FOUND", `post ${id} does not exist`, { field: "id" });
+
 function ownChange(result: OwnPostChange, postId: number): void {
   if (result === "not-found")
-    throw new TRPCError({ code: "NOT_FOUND", message: `postId: post ${postId} does not exist` });
+    throw new DomainError("NOT_FOUND", `post ${postId} does not exist`, { field: "postId" });
   if (result === "not-author")
-    throw new TRPCError({ code: "FORBIDDEN", message: `postId: only the author can change post ${postId}` });
+    throw new DomainError("FORBIDDEN", `only the author can change post ${postId}`, { field: "postId" });
 }
 
 export const postRouter = router({
-  list: publicProcedure.input(listPostsInput).query(async ({ ctx, input }) => {
-    try {
-      return await listPosts(ctx.db, { ...input, viewerId: ctx.userId });
-    } catch (error) {
-      if (error instanceof InvalidCursorError)
-        throw new TRPCError({ code: "BAD_REQUEST", message: `cursor: ${error.message}` });
-      throw error;
-    }
-  }),
+  list: publicProcedure
+    .input(listPostsInput)
+    .query(({ ctx, input }) => listPosts(ctx.db, { ...input, viewerId: ctx.userId })),
 
   byId: publicProcedure.input(postByIdInput).query(async ({ ctx, input }) => {
     // A hidden post is shown to moderators only: the role is looked up just for such a post.
@@ -38,15 +35,14 @@ export const postRouter = router({
       (ctx.userId !== null && (await getRole(ctx.db, ctx.userId)) === "admin"
         ? await getPost(ctx.db, input.id, ctx.userId, true)
         : null);
-    if (!post) throw new TRPCError({ code: "NOT_FOUND", message: `id: post ${input.id} does not exist` });
+    if (!post) throw noSuchPost(input.id);
     return post;
   }),
 
   /** Ratings per window and the score after each, for the chart of the post page. */
   history: publicProcedure.input(postHistoryInput).query(async ({ ctx, input }) => {
-    if (!(await postExists(ctx.db, input.id)))
-      throw new TRPCError({ code: "NOT_FOUND", message: `id: post ${input.id} does not exist` });
-    return getPostHistory(ctx.db, input.id, input.hours);
+    if (!(await postExists(ctx.db, input.id))) throw noSuchPost(input.id);
+    return getPostHistory(ctx.db, input.id, input.hours, serverConfig().engine);
   }),
 
   update: protectedProcedure

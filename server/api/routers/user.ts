@@ -1,27 +1,19 @@
-import { TRPCError } from "@trpc/server";
-import { EmailTakenError, registerUser } from "@/server/users/accounts";
+import { DomainError } from "@/server/errors";
+import { registerUser } from "@/server/users/accounts";
 import { getProfile, setRatingsPublic } from "@/server/users/profile";
-import { profileInput, registerInput, ratingsPublicInput } from "../inputs";
+import { profileInput, ratingsPublicInput, registerInput } from "../inputs";
 import { protectedProcedure, publicProcedure, rateLimited, router } from "../trpc";
 
 export const userRouter = router({
   register: publicProcedure
     .input(registerInput)
     .use(rateLimited("register"))
-    .mutation(async ({ ctx, input }) => {
-      try {
-        return await registerUser(ctx.db, input);
-      } catch (error) {
-        if (error instanceof EmailTakenError)
-          throw new TRPCError({ code: "CONFLICT", message: error.message });
-        throw error;
-      }
-    }),
+    .mutation(({ ctx, input }) => registerUser(ctx.db, input)),
 
   /** A person's profile: posts, and ratings if they show them (always to themselves). */
   profile: publicProcedure.input(profileInput).query(async ({ ctx, input }) => {
     const profile = await getProfile(ctx.db, input.id, ctx.userId);
-    if (!profile) throw new TRPCError({ code: "NOT_FOUND", message: `id: user ${input.id} does not exist` });
+    if (!profile) throw new DomainError("NOT_FOUND", `user ${input.id} does not exist`, { field: "id" });
     return profile;
   }),
 

@@ -1,5 +1,5 @@
-import { getDb } from "@/db/client";
 import { createTrpcHandler } from "@/server/api/http";
+import { getDb } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 

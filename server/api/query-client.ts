@@ -1,3 +1,5 @@
+// Query client options shared by server-component prefetching and the browser, so hydrated data
+// is treated alike on both sides. Not server-only: client components import it too.
 import { defaultShouldDehydrateQuery, QueryClient } from "@tanstack/react-query";
 
 export function makeQueryClient(): QueryClient {

@@ -4,9 +4,10 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { engineConfig } from "./config";
-import { replayEvents, type RatingEvent } from "./simulate";
-import { runCli } from "@/server/cli";
+import { serverConfig } from "@/server/env";
+import { engineConfig } from "@/server/ratings/config";
+import { replayEvents, type RatingEvent } from "@/server/ratings/simulate";
+import { runCli } from "./run-cli";
 
 function parseEvent(line: string, lineNumber: number): RatingEvent {
   let value: unknown;
@@ -48,10 +49,10 @@ async function main() {
   const file = positionals[0];
   if (!file)
     throw new Error("usage: npm run replay -- FILE.jsonl [--policy steady|windowed|mean] [--window SECONDS]");
+  const configured = serverConfig().engine;
   const config = engineConfig({
-    ...process.env,
-    ...(values.policy ? { SCORE_POLICY: values.policy } : {}),
-    ...(values.window ? { RATING_WINDOW_SECONDS: values.window } : {}),
+    SCORE_POLICY: values.policy ?? configured.policy,
+    RATING_WINDOW_SECONDS: values.window ?? String(configured.windowSeconds),
   });
   const events: RatingEvent[] = [];
   for await (const event of readEvents(file)) events.push(event);

@@ -1,13 +1,14 @@
 // Applies db/migrations to DATABASE_URL (or to the embedded PGlite directory when it is unset).
-import { MIGRATIONS_DIR, openPglite, openPostgres, pgliteDir } from "./client";
-import { runCli } from "@/server/cli";
+import { MIGRATIONS_DIR, openPglite, openPostgres, pgliteDir } from "@/db/client";
+import { serverConfig } from "@/server/env";
+import { runCli } from "./run-cli";
 
 async function main() {
-  const url = process.env.DATABASE_URL;
+  const { url, pgliteDir: dir } = serverConfig().database;
   if (!url) {
-    const handle = await openPglite(pgliteDir());
+    const handle = await openPglite(pgliteDir(dir));
     await handle.close();
-    console.log(`migrations applied to embedded PGlite at ${pgliteDir()}`);
+    console.log(`migrations applied to embedded PGlite at ${pgliteDir(dir)}`);
     return;
   }
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");

@@ -4,10 +4,11 @@ import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { hashPassword } from "@/server/users/accounts";
 import { buildPostRecord } from "@/server/posts/queries";
-import { engineConfig } from "@/server/ratings/config";
+import { openConfiguredDb } from "@/server/runtime";
+import { serverConfig } from "@/server/env";
 import { runFold } from "@/server/ratings/fold";
-import { openFromEnv, rows, type Db } from "./client";
-import { runCli } from "@/server/cli";
+import { rows, type Db } from "@/db/client";
+import { runCli } from "./run-cli";
 
 const WORDS =
   "star steady signal noise crowd opinion window score rating honest careful quiet storm river mountain garden city light shadow story reason measure simple patient bright distant ordinary curious gentle".split(
@@ -133,7 +134,7 @@ async function main() {
   for (const [name, n] of Object.entries({ users, posts, ratings, bomb, hot })) {
     if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be a whole number ≥ 0`);
   }
-  const handle = await openFromEnv();
+  const handle = await openConfiguredDb();
   const tag = Date.now().toString(36);
   const time = async (label: string, step: () => Promise<unknown>) => {
     const started = performance.now();
@@ -149,7 +150,7 @@ async function main() {
     if (bomb > 0)
       await time(`burst of ${bomb} zeros on the newest post`, () => seedBomb(handle.db, bomb, tag));
     if (!values["no-fold"])
-      await time("fold into windows and score", () => runFold(handle.db, engineConfig()));
+      await time("fold into windows and score", () => runFold(handle.db, serverConfig().engine));
     console.log(`demo users sign in as demo1-${tag}@steadystar.test … with password "${DEMO_PASSWORD}"`);
   } finally {
     await handle.close();

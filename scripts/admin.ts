@@ -1,7 +1,7 @@
 // `npm run admin -- grant EMAIL` | `npm run admin -- revoke EMAIL`: make an account an admin, or not.
-import { openFromEnv } from "@/db/client";
-import { setRole } from "@/server/moderation";
-import { runCli } from "@/server/cli";
+import { openConfiguredDb } from "@/server/runtime";
+import { setRole } from "@/server/users/roles";
+import { runCli } from "./run-cli";
 
 async function main() {
   const [action, email] = process.argv.slice(2);
@@ -9,7 +9,7 @@ async function main() {
     console.error("usage: npm run admin -- grant EMAIL | revoke EMAIL");
     process.exit(2);
   }
-  const handle = await openFromEnv();
+  const handle = await openConfiguredDb();
   try {
     if (!(await setRole(handle.db, email, action === "grant" ? "admin" : "user"))) {
       console.error(`no account has the email ${email}`);
@@ -17,7 +17,7 @@ async function main() {
       return;
     }
     console.log(
-      `${email} is ${action === "grant" ? "now an admin" : "no longer an admin"} (takes effect at their next request)`,
+      `${email} is ${action === "grant" ? "now an admin" : "no longer an admin"} (ends their sessions; takes effect at their next request)`,
     );
   } finally {
     await handle.close();

@@ -1,9 +1,9 @@
 // `npm run jobs -- fold` | `npm run jobs -- correct`: run an engine job once, with progress output.
-import { openFromEnv } from "@/db/client";
-import { engineConfig } from "@/server/ratings/config";
+import { openConfiguredDb } from "@/server/runtime";
+import { serverConfig } from "@/server/env";
 import { runCorrection } from "@/server/ratings/correction";
 import { runFold } from "@/server/ratings/fold";
-import { runCli } from "@/server/cli";
+import { runCli } from "./run-cli";
 
 async function main() {
   const job = process.argv[2];
@@ -11,8 +11,8 @@ async function main() {
     console.error("usage: npm run jobs -- fold | correct");
     process.exit(2);
   }
-  const config = engineConfig();
-  const handle = await openFromEnv();
+  const config = serverConfig().engine;
+  const handle = await openConfiguredDb();
   const onProgress = (message: string) => console.log(message);
   try {
     const report =

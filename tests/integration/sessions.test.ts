@@ -1,0 +1,151 @@
+import { sql } from "drizzle-orm";
+import type { NextAuthOptions } from "next-auth";
+import type { JWT } from "next-auth/jwt";
+import { NextRequest } from "next/server";
+import { describe, expect, it } from "vitest";
+import { createTrpcHandler } from "@/server/api/http";
+import { authOptions } from "@/server/auth";
+import { setRole } from "@/server/users/roles";
+import { registerUser, verifyCredentials } from "@/server/users/accounts";
+import {
+  currentSessionVersion,
+  endSessions,
+  SESSION_VERSION_CACHE_MS,
+  sessionUserId,
+} from "@/server/users/sessions";
+import { testDbForFile } from "../support/db";
+import { sessionCookie } from "../support/session";
+
+const handle = testDbForFile();
+const handler = createTrpcHandler(async () => handle.db);
+let nextEmail = 0;
+
+async function account(role: "user" | "admin" = "user") {
+  nextEmail += 1;
+  const email = `session${nextEmail}@example.test`;
+  const user = await registerUser(handle.db, { email, name: "Sessions", password: "a long password" });
+  if (role === "admin") await handle.db.execute(sql`update users set role = 'admin' where id = ${user.id}`);
+  return { ...user, email };
+}
+
+/** Signs in through next-auth's own callbacks, as the credentials route does: the JWT it would set. */
+async function signIn(email: string): Promise<JWT> {
+  const options = authOptions({ openDb: async () => handle.db });
+  const user = await verifyCredentials(handle.db, email, "a long password");
+  if (!user) throw new Error("sign-in failed");
+  const token: JWT = { sub: String(user.id), name: user.name, email: user.email };
+  return options.callbacks!.jwt!({
+    token,
+    user: { ...user, id: String(user.id) },
+    account: null,
+  });
+}
+
+/** What /api/auth/session and getServerSession do with a cookie's decoded JWT: null when refused. */
+async function sessionFor(token: JWT): Promise<JWT | null> {
+  const options = authOptions({ openDb: async () => handle.db });
+  return Promise.resolve(options.callbacks!.jwt!({ token, account: null, user: undefined as never })).catch(
+    () => null,
+  );
+}
+
+async function signOut(token: JWT) {
+  // With JWT sessions next-auth passes the decoded token alone.
+  const message = { token } as Parameters<NonNullable<NextAuthOptions["events"]>["signOut"] & {}>[0];
+  await authOptions({ openDb: async () => handle.db }).events!.signOut!(message);
+}
+
+async function listTokens(cookie: string): Promise<number> {
+  const res = await handler(new NextRequest("http://localhost/api/trpc/token.list", { headers: { cookie } }));
+  return res.status;
+}
+
+async function cookieOf(token: JWT) {
+  return sessionCookie(token.sub ?? "", undefined, { sv: token.sv });
+}
+
+describe("ending sessions", () => {
+  it("sign-out ends the session: the same cookie is refused by tRPC and by the session endpoint", async () => {
+    const user = await account();
+    const token = await signIn(user.email);
+    expect(token.sv).toBe(0);
+    const cookie = await cookieOf(token);
+    expect(await listTokens(cookie)).toBe(200);
+    expect(await sessionFor(token)).not.toBeNull();
+
+    await signOut(token);
+
+    expect(await listTokens(cookie)).toBe(401);
+    expect(await sessionFor(token)).toBeNull();
+    // Signing in again works, under the new version.
+    const again = await signIn(user.email);
+    expect(again.sv).toBe(1);
+    expect(await listTokens(await cookieOf(again))).toBe(200);
+  });
+
+  it("an ended session cannot sign its owner out again", async () => {
+    const user = await account();
+    const stale = await signIn(user.email);
+    await signOut(stale);
+    const fresh = await signIn(user.email);
+    await signOut(stale);
+    expect(await sessionFor(fresh)).not.toBeNull();
+    expect(await listTokens(await cookieOf(fresh))).toBe(200);
+  });
+
+  it("endSessions (password change or reset) ends every session of that account and no other", async () => {
+    const user = await account();
+    const other = await account();
+    const laptop = await signIn(user.email);
+    const phone = await signIn(user.email);
+    const bystander = await signIn(other.email);
+
+    expect(await endSessions(handle.db, user.id)).toBe(1);
+
+    expect(await listTokens(await cookieOf(laptop))).toBe(401);
+    expect(await listTokens(await cookieOf(phone))).toBe(401);
+    expect(await sessionFor(phone)).toBeNull();
+    expect(await listTokens(await cookieOf(bystander))).toBe(200);
+    expect(await endSessions(handle.db, 2_000_000_000)).toBeNull();
+  });
+
+  it("demoting an admin ends their sessions; setting the role they already have does not", async () => {
+    const admin = await account("admin");
+    const token = await signIn(admin.email);
+    expect(token.role).toBe("admin");
+    expect(await setRole(handle.db, admin.email, "admin")).toBe(true);
+    expect(await sessionFor(token)).not.toBeNull();
+
+    expect(await setRole(handle.db, admin.email.toUpperCase(), "user")).toBe(true);
+
+    expect(await sessionFor(token)).toBeNull();
+    expect(await listTokens(await cookieOf(token))).toBe(401);
+    expect((await signIn(admin.email)).role).toBe("user");
+  });
+
+  it("refuses a JWT naming no account, a malformed version, or one from a deleted account", async () => {
+    const user = await account();
+    expect(await sessionUserId(handle.db, { sub: String(user.id), sv: 0 })).toBe(user.id);
+    // A cookie from before session versions existed counts as version 0.
+    expect(await sessionUserId(handle.db, { sub: String(user.id) })).toBe(user.id);
+    expect(await sessionUserId(handle.db, { sub: String(user.id), sv: "0" })).toBeNull();
+    expect(await sessionUserId(handle.db, { sub: String(user.id), sv: 1 })).toBeNull();
+    expect(await sessionUserId(handle.db, { sub: "2000000000", sv: 0 })).toBeNull();
+    expect(await sessionUserId(handle.db, { sub: "abc" })).toBeNull();
+    expect(await sessionUserId(handle.db, null)).toBeNull();
+  });
+
+  it(`another instance's sign-out takes effect here within ${SESSION_VERSION_CACHE_MS} ms, not later`, async () => {
+    const user = await account();
+    const token = { sub: String(user.id), sv: 0 };
+    const start = Date.now();
+    expect(await sessionUserId(handle.db, token, start)).toBe(user.id);
+    // Another server instance ends the sessions: this process's cache does not know yet.
+    await handle.db.execute(
+      sql`update users set session_version = session_version + 1 where id = ${user.id}`,
+    );
+    expect(await currentSessionVersion(handle.db, user.id, start + 1)).toBe(0);
+    expect(await sessionUserId(handle.db, token, start + SESSION_VERSION_CACHE_MS - 1)).toBe(user.id);
+    expect(await sessionUserId(handle.db, token, start + SESSION_VERSION_CACHE_MS)).toBeNull();
+  });
+});
