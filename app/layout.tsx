@@ -6,10 +6,14 @@ import { getSession } from "@/server/api/rsc";
 import { serverConfig } from "@/server/env";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: "steadystar",
-  description: "Rate posts from 0 to 5 stars, with scores that hold steady under pile-ons.",
-};
+export function generateMetadata(): Metadata {
+  return {
+    // Share links (Open Graph, canonical) need absolute URLs: the site's public address.
+    metadataBase: new URL(serverConfig().nextAuthUrl ?? "http://localhost:3000"),
+    title: "steadystar",
+    description: "Rate posts from 0 to 5 stars, with scores that hold steady under pile-ons.",
+  };
+}
 
 // Every page depends on the visitor's session and on live scores: nothing is prerendered.
 export const dynamic = "force-dynamic";

@@ -42,7 +42,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="form">
+    <form onSubmit={onSubmit} method="post" noValidate className="form">
       <Field
         label="Email"
         name="email"
@@ -91,7 +91,7 @@ export function RegisterForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="form">
+    <form onSubmit={onSubmit} method="post" noValidate className="form">
       <Field
         label="Email"
         name="email"

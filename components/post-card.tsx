@@ -1,8 +1,8 @@
 import Link from "next/link";
 import type { PostSummary } from "@/server/posts/queries";
-import { formatDate } from "./format";
 import { RatingControl } from "./rating-control";
 import { ScoreBadge } from "./score-badge";
+import { PostByline } from "./score-moved";
 
 export function PostCard({ post }: { post: PostSummary }) {
   return (
@@ -13,9 +13,7 @@ export function PostCard({ post }: { post: PostSummary }) {
       <h2 id={`post-${post.id}-title`}>
         <Link href={`/posts/${post.id}`}>{post.title}</Link>
       </h2>
-      <p className="meta">
-        by {post.author.name} · <time dateTime={post.createdAt}>{formatDate(post.createdAt)}</time>
-      </p>
+      <PostByline post={post} />
       <p className="excerpt">{post.excerpt}</p>
       <div className="card-footer">
         <ScoreBadge score={post.score} ratingCount={post.ratingCount} />

@@ -11,12 +11,14 @@ export function PostList({ sort, q }: { sort: PostSort; q?: string }) {
   const list = useInfiniteQuery(
     trpc.post.list.infiniteQueryOptions(
       { sort, q, limit: PAGE_SIZE },
-      { getNextPageParam: (page) => page.nextCursor },
+      // Counts and scores refresh while the page is visible (hidden tabs do not poll).
+      { getNextPageParam: (page) => page.nextCursor, refetchInterval: 30_000 },
     ),
   );
 
   if (list.isPending) return <ListSkeleton />;
-  if (list.isError) {
+  // A failed "Load more" keeps the pages already shown; only a failed first page replaces the list.
+  if (list.isError && !list.data) {
     return (
       <div className="empty" role="alert">
         <p>The posts could not be loaded: {list.error.message}</p>
@@ -50,7 +52,14 @@ export function PostList({ sort, q }: { sort: PostSort; q?: string }) {
         ))}
       </ol>
       <div className="more">
-        {list.hasNextPage ? (
+        {list.isFetchNextPageError ? (
+          <div role="alert">
+            <p className="error">More posts could not be loaded: {list.error.message}</p>
+            <button type="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+              {list.isFetchingNextPage ? "Loading…" : "Try again"}
+            </button>
+          </div>
+        ) : list.hasNextPage ? (
           <button type="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
             {list.isFetchingNextPage ? "Loading…" : "Load more"}
           </button>

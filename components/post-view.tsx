@@ -2,20 +2,31 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { formatDate, readingMinutes } from "./format";
+import { readingMinutes } from "./format";
 import { LockToggle } from "./lock-toggle";
+import { ShareLink } from "./share-link";
+import { PostOwnerTools } from "./post-owner-tools";
 import { RatingControl } from "./rating-control";
 import { RatingHistogram } from "./rating-histogram";
 import { ScoreBadge } from "./score-badge";
+import { PostByline } from "./score-moved";
 import { ScoreChart } from "./score-chart";
 import { SteadinessBanner } from "./steadiness-banner";
 import { useTRPC } from "./trpc";
 
+/** Counts and score refresh this often while the page is visible (TanStack Query pauses hidden tabs). */
+const LIVE_MS = 15_000;
+
 export function PostView({ id }: { id: number }) {
   const trpc = useTRPC();
   const [showAll, setShowAll] = useState(false);
-  const { data: post, isPending, isError, error } = useQuery(trpc.post.byId.queryOptions({ id }));
-  const history = useQuery(trpc.post.history.queryOptions({ id, hours: 24 }));
+  const {
+    data: post,
+    isPending,
+    isError,
+    error,
+  } = useQuery(trpc.post.byId.queryOptions({ id }, { refetchInterval: LIVE_MS }));
+  const history = useQuery(trpc.post.history.queryOptions({ id, hours: 24 }, { refetchInterval: LIVE_MS }));
   if (isPending) return <div className="card skeleton" aria-busy="true" />;
   if (isError) return <p role="alert">This post could not be loaded: {error.message}</p>;
 
@@ -27,14 +38,14 @@ export function PostView({ id }: { id: number }) {
         <Link href="/">← All posts</Link>
       </p>
       <h1>{post.title}</h1>
-      <p className="meta">
-        by {post.author.name} · <time dateTime={post.createdAt}>{formatDate(post.createdAt)}</time>
-      </p>
+      <PostByline post={post} />
       <section className="panel" aria-label="Rating">
         <ScoreBadge score={shownScore} ratingCount={post.ratingCount} />
         <RatingControl post={post} />
       </section>
-      <LockToggle postId={post.id} locked={post.locked} />
+      <ShareLink title={post.title} />
+      <LockToggle postId={post.id} locked={post.locked} hidden={post.hidden} />
+      <PostOwnerTools post={post} />
       {post.steadiness && (
         <SteadinessBanner
           steadiness={post.steadiness}

@@ -80,6 +80,30 @@ export function RatingControl({ post }: { post: RatedFields }) {
     }),
   );
 
+  const clear = useMutation(
+    trpc.rating.clear.mutationOptions({
+      onMutate: async () => {
+        setError(null);
+        await queryClient.cancelQueries(trpc.post.pathFilter());
+        const previous = { myRating: post.myRating, ratingCount: post.ratingCount, score: post.score };
+        patchCaches((p) => ({
+          myRating: null,
+          ratingCount: p.myRating === null ? p.ratingCount : p.ratingCount - 1,
+        }));
+        return previous;
+      },
+      onError: (err, _input, previous) => {
+        if (previous) patchCaches(() => previous);
+        setError(explain(err));
+      },
+      onSuccess: (result) => {
+        patchCaches(() => ({ myRating: null, ratingCount: result.ratingCount, score: result.score }));
+      },
+    }),
+  );
+  // The score moves at the next fold (every minute): say so, so a new rating never looks lost.
+  const justChanged = (rate.isSuccess && rate.data.changed) || (clear.isSuccess && clear.data.changed);
+
   if (post.locked) {
     return (
       <div className="rating">
@@ -107,7 +131,26 @@ export function RatingControl({ post }: { post: RatedFields }) {
         onRate={(score) => rate.mutate({ postId: post.id, score })}
         label="Your rating"
       />
-      {post.myRating !== null && !error && <p className="hint">You rated {post.myRating}</p>}
+      {!error && (
+        <p className="hint" role="status">
+          {post.myRating !== null
+            ? `You rated ${post.myRating}. `
+            : justChanged
+              ? "Your rating was cleared. "
+              : ""}
+          {justChanged && "The score takes it into account within a minute. "}
+          {post.myRating !== null && (
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => clear.mutate({ postId: post.id })}
+              disabled={clear.isPending}
+            >
+              Clear my rating
+            </button>
+          )}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert">
           {error.message}

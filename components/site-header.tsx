@@ -29,7 +29,9 @@ export function SiteHeader() {
             {session.user.role === "admin" && <Link href="/admin/moderation">Moderation</Link>}
             {session.user.role === "admin" && <Link href="/admin/engine">Engine</Link>}
             <Link href="/settings">Settings</Link>
-            <span className="who">{session.user.name}</span>
+            <Link href="/me" className="who" aria-label={`My page (${session.user.name})`}>
+              {session.user.name}
+            </Link>
             <button type="button" className="link" onClick={onSignOut}>
               Sign out
             </button>

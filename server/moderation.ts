@@ -41,6 +41,23 @@ export async function setPostLock(
   return changed.length > 0;
 }
 
+/** Hides a post from everyone but moderators (or shows it again); false when the post does not exist. */
+export async function setPostHidden(
+  db: Db,
+  postId: number,
+  adminId: number,
+  hidden: boolean,
+): Promise<boolean> {
+  const changed = await rows<{ id: number }>(
+    db,
+    hidden
+      ? sql`update posts set hidden_at = coalesce(hidden_at, now()), hidden_by = coalesce(hidden_by, ${adminId})
+            where id = ${postId} and deleted_at is null returning id`
+      : sql`update posts set hidden_at = null, hidden_by = null where id = ${postId} and deleted_at is null returning id`,
+  );
+  return changed.length > 0;
+}
+
 /** Posts whose recent ratings the steady policy holds aside as bursts, most held first. */
 export async function listHeldPosts(db: Db, limit = 50): Promise<HeldPost[]> {
   const found = await rows<{

@@ -51,6 +51,10 @@ export const createPostInput = z.object({
   content: text(1, 20_000),
 });
 
+export const updatePostInput = z.object({ postId: id, title: text(1, 200), content: text(1, 20_000) });
+
+export const deletePostInput = z.object({ postId: id });
+
 export const submitRatingInput = z.object({ postId: id, score: z.int().min(MIN_SCORE).max(MAX_SCORE) });
 
 const password = z
@@ -66,6 +70,10 @@ const email = z.email("must be a valid email address").max(254);
 const linkToken = z.string().min(1, "must not be empty").max(100, "must be at most 100 characters");
 
 export const clearRatingInput = z.object({ postId: id });
+
+export const profileInput = z.object({ id });
+
+export const ratingsPublicInput = z.object({ ratingsPublic: z.boolean() });
 
 export const registerInput = z.object({ email, name: text(1, 80), password });
 

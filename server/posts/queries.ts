@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
 import { posts } from "@/db/schema";
 import { DomainError } from "@/server/errors";
@@ -27,6 +27,12 @@ export type PostSummary = {
   locked: boolean;
   /** Some recent ratings are held aside from the score (the post page explains why). */
   held: boolean;
+  /** Hidden by a moderator (only moderators see such a post at all). */
+  hidden: boolean;
+  /** When the author last edited it (null: never). */
+  editedAt: string | null;
+  /** When the displayed score last changed (null: never computed). */
+  scoreMovedAt: string | null;
   analysis: TextAnalysis;
 };
 
@@ -52,13 +58,16 @@ type PostRow = {
   created_at: string;
   created_us: string;
   rating_count: number;
-  unfolded: number;
+  unfolded: number | null;
   score: number | null;
   rank: number;
   score_state?: string | null;
   my_rating: number | null;
   locked: boolean;
   held: boolean;
+  hidden: boolean;
+  edited_at: string | null;
+  score_moved_at: string | null;
   word_count: number;
   avg_word_length: number;
 };
@@ -77,6 +86,9 @@ function toSummary(row: PostRow, ratingCount: number): PostSummary {
     myRating: row.my_rating,
     locked: row.locked,
     held: row.held,
+    hidden: row.hidden,
+    editedAt: row.edited_at,
+    scoreMovedAt: row.score_moved_at,
     analysis: { wordCount: row.word_count, avgWordLength: row.avg_word_length },
   };
 }
@@ -92,7 +104,14 @@ function postColumns(viewerId: number | null): SQL {
     ${isoTimestamp(sql`p.created_at`, "ms")} as created_at,
     ((extract(epoch from p.created_at) * 1000000)::bigint)::text as created_us,
     ${unfoldedCountCapped(sql`p.id`)} as unfolded,
-    p.rating_count, p.score, ${RANK} as rank, ${myRating} as my_rating, p.locked_at is not null as locked, p.held_count >= 0.5 as held, p.word_count, p.avg_word_length`;
+    p.rating_count, p.score, ${RANK} as rank, ${myRating} as my_rating, p.locked_at is not null as locked, p.held_count >= 0.5 as held, p.word_count, p.avg_word_length,
+    p.hidden_at is not null as hidden, ${isoTimestamp(sql`p.updated_at`, "ms")} as edited_at,
+    ${isoTimestamp(sql`p.score_moved_at`, "ms")} as score_moved_at`;
+}
+
+/** SQL: the post is shown: not deleted, and not hidden unless the viewer moderates. */
+function visible(includeHidden: boolean): SQL {
+  return includeHidden ? sql`p.deleted_at is null` : sql`p.deleted_at is null and p.hidden_at is null`;
 }
 
 // rankingScore in SQL: the "top" sort orders and pages by exactly this value.
@@ -135,7 +154,7 @@ export type ListPostsInput = {
 };
 
 export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage> {
-  const conditions: SQL[] = [];
+  const conditions: SQL[] = [visible(false)];
   if (input.cursor) {
     const cursor = decodeCursor(input.cursor, input.sort);
     if (!cursor)
@@ -174,12 +193,17 @@ export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage
   return { items, nextCursor };
 }
 
-export async function getPost(db: Db, id: number, viewerId: number | null): Promise<PostDetail | null> {
+export async function getPost(
+  db: Db,
+  id: number,
+  viewerId: number | null,
+  includeHidden = false,
+): Promise<PostDetail | null> {
   const [row] = await rows<PostRow>(
     db,
     sql`select ${postColumns(viewerId)}, p.content, p.score_state
         from posts p join users u on u.id = p.author_id
-        where p.id = ${id}`,
+        where p.id = ${id} and ${visible(includeHidden)}`,
   );
   if (!row) return null;
   const summary = row.score_state ? summarize(parseStoredState(row.score_state)) : null;
@@ -193,8 +217,7 @@ export async function getPost(db: Db, id: number, viewerId: number | null): Prom
 }
 
 export async function postExists(db: Db, id: number): Promise<boolean> {
-  const found = await db.select({ id: posts.id }).from(posts).where(eq(posts.id, id));
-  return found.length > 0;
+  return (await rows(db, sql`select 1 from posts p where p.id = ${id} and ${visible(true)}`)).length > 0;
 }
 
 export type NewPost = { authorId: number; title: string; content: string };

@@ -194,14 +194,20 @@ const PROCEDURES = {
   "post.byId": { type: "query", parser: inputs.postByIdInput, tier: "public" },
   "post.history": { type: "query", parser: inputs.postHistoryInput, tier: "public" },
   "post.create": { type: "mutation", parser: inputs.createPostInput, tier: "protected" },
+  "post.update": { type: "mutation", parser: inputs.updatePostInput, tier: "protected" },
+  "post.delete": { type: "mutation", parser: inputs.deletePostInput, tier: "protected" },
   "rating.submit": { type: "mutation", parser: inputs.submitRatingInput, tier: "protected" },
   "rating.clear": { type: "mutation", parser: inputs.clearRatingInput, tier: "protected" },
   "user.register": { type: "mutation", parser: inputs.registerInput, tier: "public" },
+  "user.profile": { type: "query", parser: inputs.profileInput, tier: "public" },
+  "user.setRatingsPublic": { type: "mutation", parser: inputs.ratingsPublicInput, tier: "protected" },
   "token.create": { type: "mutation", parser: inputs.createTokenInput, tier: "protected" },
   "token.list": { type: "query", parser: null, tier: "protected" },
   "token.revoke": { type: "mutation", parser: inputs.revokeTokenInput, tier: "protected" },
   "admin.lockPost": { type: "mutation", parser: inputs.lockPostInput, tier: "admin" },
   "admin.unlockPost": { type: "mutation", parser: inputs.lockPostInput, tier: "admin" },
+  "admin.hidePost": { type: "mutation", parser: inputs.lockPostInput, tier: "admin" },
+  "admin.unhidePost": { type: "mutation", parser: inputs.lockPostInput, tier: "admin" },
   "admin.heldPosts": { type: "query", parser: null, tier: "admin" },
   // Accounts: mailed links, password reset, settings, deletion.
   "account.me": { type: "query", parser: null, tier: "protected" },
@@ -369,14 +375,24 @@ async function one<T>(query: ReturnType<typeof sql>): Promise<T | undefined> {
 async function semantics(procPath: string, input: unknown, identity: Identity): Promise<Outcome> {
   const fields = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
   const postId = Number(fields.id ?? fields.postId);
+  const stored = await one<{ locked: boolean; deleted: boolean; hidden: boolean; author_id: number }>(
+    Number.isSafeInteger(postId)
+      ? sql`select locked_at is not null as locked, deleted_at is not null as deleted, hidden_at is not null as hidden, author_id
+        from posts where id = ${postId}`
+      : sql`select 1 where false`,
+  );
+  // A deleted post is gone for everyone; a hidden one for everyone but moderators.
   const post = async () =>
-    one<{ locked: boolean }>(sql`select locked_at is not null as locked from posts where id = ${postId}`);
+    stored && !stored.deleted && (!stored.hidden || identity?.role === "admin") ? stored : undefined;
+  const ratable = stored && !stored.deleted && !stored.hidden ? stored : undefined;
   switch (procPath) {
     case "post.list":
       return { statuses: [200, 400], mayWrite: false };
     case "post.byId":
-    case "post.history":
       return { statuses: [(await post()) ? 200 : 404], mayWrite: false };
+    case "post.history":
+      // Counts only (no title or content): kept for a hidden post so moderators see its chart.
+      return { statuses: [stored && !stored.deleted ? 200 : 404], mayWrite: false };
     case "token.list":
     case "admin.heldPosts":
       return { statuses: [200], mayWrite: false };
@@ -386,10 +402,21 @@ async function semantics(procPath: string, input: unknown, identity: Identity): 
       return { statuses: [200, 409], mayWrite: true };
     case "token.create":
       return { statuses: [200, 400], mayWrite: true };
-    case "rating.submit": {
-      const found = await post();
-      return { statuses: [!found ? 404 : found.locked ? 403 : 200], mayWrite: true };
+    case "rating.submit":
+    case "rating.clear":
+      return { statuses: [!ratable ? 404 : ratable.locked ? 403 : 200], mayWrite: true };
+    case "post.update":
+    case "post.delete": {
+      const own = stored && !stored.deleted ? stored : undefined;
+      return { statuses: [!own ? 404 : own.author_id === identity?.userId ? 200 : 403], mayWrite: true };
     }
+    case "admin.hidePost":
+    case "admin.unhidePost":
+      return { statuses: [stored && !stored.deleted ? 200 : 404], mayWrite: true };
+    case "user.profile":
+      return { statuses: [200, 404], mayWrite: false };
+    case "user.setRatingsPublic":
+      return { statuses: [200], mayWrite: true };
     case "token.revoke": {
       const own = await one<{ id: number }>(
         sql`select id from api_tokens where id = ${Number(fields.id)} and user_id = ${identity?.userId ?? 0} and revoked_at is null`,

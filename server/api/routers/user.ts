@@ -1,9 +1,11 @@
 import { inBackground } from "@/server/background";
+import { DomainError } from "@/server/errors";
 import { defaultMailer } from "@/server/mail/mailer";
 import { registerUser } from "@/server/users/accounts";
+import { getProfile, setRatingsPublic } from "@/server/users/profile";
 import { sendVerificationMail } from "@/server/users/verification";
-import { registerInput } from "../inputs";
-import { publicProcedure, rateLimited, router } from "../trpc";
+import { profileInput, ratingsPublicInput, registerInput } from "../inputs";
+import { protectedProcedure, publicProcedure, rateLimited, router } from "../trpc";
 
 export const userRouter = router({
   register: publicProcedure
@@ -15,4 +17,16 @@ export const userRouter = router({
       inBackground("verification mail", () => sendVerificationMail(ctx.db, mailer, user.id, user.email));
       return user;
     }),
+
+  /** A person's profile: posts, and ratings if they show them (always to themselves). */
+  profile: publicProcedure.input(profileInput).query(async ({ ctx, input }) => {
+    const profile = await getProfile(ctx.db, input.id, ctx.userId);
+    if (!profile) throw new DomainError("NOT_FOUND", `user ${input.id} does not exist`, { field: "id" });
+    return profile;
+  }),
+
+  setRatingsPublic: protectedProcedure.input(ratingsPublicInput).mutation(async ({ ctx, input }) => {
+    await setRatingsPublic(ctx.db, ctx.userId, input.ratingsPublic);
+    return input;
+  }),
 });

@@ -1,0 +1,73 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useSession } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { CreatePostForm } from "./create-post-form";
+import { useTRPC } from "./trpc";
+
+type OwnPost = { id: number; title: string; content: string; author: { id: number } };
+
+/** The author's edit and delete (deleting asks first: it cannot be undone). */
+export function PostOwnerTools({ post }: { post: OwnPost }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const { data: session } = useSession();
+  const [mode, setMode] = useState<"idle" | "editing" | "confirming">("idle");
+  const remove = useMutation(
+    trpc.post.delete.mutationOptions({
+      onSuccess: async () => {
+        queryClient.removeQueries(trpc.post.byId.queryFilter({ id: post.id }));
+        await queryClient.invalidateQueries(trpc.post.list.pathFilter());
+        router.push("/");
+      },
+    }),
+  );
+  if (session?.user.id !== post.author.id) return null;
+
+  if (mode === "editing") {
+    return (
+      <section className="panel" aria-label="Edit post">
+        <CreatePostForm editing={post} onSaved={() => setMode("idle")} />
+        <button type="button" onClick={() => setMode("idle")}>
+          Cancel
+        </button>
+      </section>
+    );
+  }
+  return (
+    <div className="owner-tools">
+      {mode === "confirming" ? (
+        <div role="alertdialog" aria-labelledby="confirm-delete" className="confirm">
+          <p id="confirm-delete">Delete this post and all its ratings? This cannot be undone.</p>
+          <button
+            type="button"
+            className="danger"
+            disabled={remove.isPending}
+            onClick={() => remove.mutate({ postId: post.id })}
+          >
+            {remove.isPending ? "Deleting…" : "Yes, delete it"}
+          </button>{" "}
+          <button type="button" onClick={() => setMode("idle")} autoFocus>
+            Keep it
+          </button>
+        </div>
+      ) : (
+        <>
+          <button type="button" onClick={() => setMode("editing")}>
+            Edit
+          </button>{" "}
+          <button type="button" onClick={() => setMode("confirming")}>
+            Delete
+          </button>
+        </>
+      )}
+      {remove.isError && (
+        <p className="error" role="alert">
+          {remove.error.message}
+        </p>
+      )}
+    </div>
+  );
+}
