@@ -62,7 +62,7 @@ export function ScoreChart({ points }: { points: HistoryPoint[] }) {
         </text>
       </svg>
       <figcaption className="hint">
-        Line: displayed score after each {points.length > 1 ? "window" : "window"}. Bars: ratings per window
+        Line: displayed score after each window. Bars: ratings per window
         (busiest: {maxCount}).
       </figcaption>
     </figure>
