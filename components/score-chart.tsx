@@ -62,8 +62,7 @@ export function ScoreChart({ points }: { points: HistoryPoint[] }) {
         </text>
       </svg>
       <figcaption className="hint">
-        Line: displayed score after each window. Bars: ratings per window
-        (busiest: {maxCount}).
+        Line: displayed score after each window. Bars: ratings per window (busiest: {maxCount}).
       </figcaption>
     </figure>
   );
