@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
 import { posts } from "@/db/schema";
 import { parseStoredState, summarize } from "./ratings/scoring/engine";
@@ -36,7 +36,8 @@ export async function setPostLock(
           }
         : { lockedAt: null, lockedBy: null },
     )
-    .where(eq(posts.id, postId))
+    // A deleted post is gone for moderators too: 404, as for a post that never existed.
+    .where(and(eq(posts.id, postId), isNull(posts.deletedAt)))
     .returning({ id: posts.id });
   return changed.length > 0;
 }

@@ -19,7 +19,7 @@ import { makePost, makeUser, snapshot } from "../support/fixtures";
 // Hostile and malformed requests against every procedure of the router, over HTTP. The generator
 // is seeded: a failure prints the seed and case number, and FUZZ_SEED=<seed> replays the same run.
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_5a7);
-const RANDOM_CASES = Number(process.env.FUZZ_CASES ?? 1100);
+const RANDOM_CASES = Number(process.env.FUZZ_CASES ?? 1600);
 
 let handle: DbHandle;
 let db: Db;
@@ -246,7 +246,8 @@ function routerProcedures(): Procedure[] {
 // ---------------------------------------------------------------------------------------------
 // The world: users, posts and tokens the requests aim at
 
-type Identity = { userId: number; role: "user" | "admin" } | null;
+/** Who a request signs in as; `viaToken` when it does so with an API token (which may not mint tokens). */
+type Identity = { userId: number; role: "user" | "admin"; viaToken?: boolean } | null;
 type Auth = { label: string; headers: Record<string, string>; identity: Identity };
 
 const world = {
@@ -341,7 +342,11 @@ async function buildWorld() {
       identity: null,
     },
     { label: "alice cookie", headers: { cookie: aliceCookie }, identity: alice },
-    { label: "alice Bearer", headers: { authorization: `Bearer ${aliceToken.token}` }, identity: alice },
+    {
+      label: "alice Bearer",
+      headers: { authorization: `Bearer ${aliceToken.token}` },
+      identity: { ...alice, viaToken: true },
+    },
     { label: "admin cookie", headers: { cookie: await sessionCookie(String(world.admin)) }, identity: admin },
   ];
 }
@@ -401,7 +406,7 @@ async function semantics(procPath: string, input: unknown, identity: Identity): 
     case "user.register":
       return { statuses: [200, 409], mayWrite: true };
     case "token.create":
-      return { statuses: [200, 400], mayWrite: true };
+      return { statuses: identity?.viaToken ? [403] : [200, 400], mayWrite: !identity?.viaToken };
     case "rating.submit":
     case "rating.clear":
       return { statuses: [!ratable ? 404 : ratable.locked ? 403 : 200], mayWrite: true };

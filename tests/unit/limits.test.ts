@@ -46,6 +46,11 @@ describe("limitsConfigFromEnv", () => {
       "signin.emailIp": { max: 10, windowMs: 300_000 },
       "signin.ip": { max: 30, windowMs: 300_000 },
       "signinFailure.email": { max: 10, windowMs: 300_000 },
+      "passwordReset.email": { max: 5, windowMs: 3_600_000 },
+      "passwordReset.ip": { max: 20, windowMs: 3_600_000 },
+      "passwordReset.user": { max: 5, windowMs: 3_600_000 },
+      "accountMail.user": { max: 5, windowMs: 3_600_000 },
+      "passwordCheck.user": { max: 10, windowMs: 300_000 },
     });
     expect(config.fallback["rating.user"]).toEqual({ max: 100, windowMs: 10_000 });
     expect(config.fallback["rating.ip"]).toEqual(config.rules["rating.ip"]);
