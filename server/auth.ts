@@ -13,7 +13,7 @@ import { normalizeEmail } from "./users/email";
 import { accountForIdentity, signInWithOAuth } from "./users/oauth";
 import { getRole, type Role } from "./users/roles";
 import { accountOverview } from "./users/settings";
-import { endSessions, sessionUserId } from "./users/sessions";
+import { sessionUserId } from "./users/sessions";
 
 declare module "next-auth" {
   interface Session {
@@ -165,16 +165,10 @@ export function authOptions(deps: { openDb?: () => Promise<Db> } = {}): NextAuth
         return session;
       },
     },
-    events: {
-      // Signing out ends every session of the account. Only a current session may do it, so a
-      // cookie that was already ended cannot sign its owner out again.
-      async signOut(message) {
-        if (!("token" in message)) return;
-        const db = await openDb();
-        const userId = await sessionUserId(db, message.token);
-        if (userId !== null) await endSessions(db, userId);
-      },
-    },
+    // Signing out clears this browser's cookie only. Ending every session at sign-out raced with an
+    // immediate sign-in: a request still carrying the ended cookie was answered with a cookie reset
+    // that wiped the new session. "Sign out everywhere" in /settings, a password change or reset and
+    // a change of role end every session (server/users/sessions.ts).
     logger: {
       error(code, metadata) {
         if (metadata instanceof SessionEndedError) return;
