@@ -4,7 +4,7 @@ import { useSession } from "next-auth/react";
 import Link from "next/link";
 import { useState, useSyncExternalStore, type FormEvent } from "react";
 import { z } from "zod";
-import { requestPasswordResetInput } from "@/server/api/inputs";
+import { newPassword, requestPasswordResetInput } from "@/server/api/inputs";
 import { Field, FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
@@ -98,7 +98,7 @@ export function ForgotPasswordForm() {
 
 const newPasswordForm = z
   .object({
-    password: z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters"),
+    password: newPassword,
     confirm: z.string(),
   })
   .refine((values) => values.password === values.confirm, {

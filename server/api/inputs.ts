@@ -57,7 +57,8 @@ export const deletePostInput = z.object({ postId: id });
 
 export const submitRatingInput = z.object({ postId: id, score: z.int().min(MIN_SCORE).max(MAX_SCORE) });
 
-const password = z
+/** A new password: the server's rule, which the reset form also checks before sending. */
+export const newPassword = z
   .string()
   .min(8, "must be at least 8 characters")
   .max(200, "must be at most 200 characters");
@@ -75,7 +76,7 @@ export const profileInput = z.object({ id });
 
 export const ratingsPublicInput = z.object({ ratingsPublic: z.boolean() });
 
-export const registerInput = z.object({ email, name: text(1, 80), password });
+export const registerInput = z.object({ email, name: text(1, 80), password: newPassword });
 
 export const lockPostInput = z.object({ postId: id });
 
@@ -87,13 +88,13 @@ export const confirmEmailInput = z.object({ token: linkToken });
 
 export const requestPasswordResetInput = z.object({ email });
 
-export const resetPasswordInput = z.object({ token: linkToken, password });
+export const resetPasswordInput = z.object({ token: linkToken, password: newPassword });
 
 export const changeNameInput = z.object({ name: text(1, 80) });
 
 export const changeEmailInput = z.object({ email, currentPassword });
 
-export const changePasswordInput = z.object({ currentPassword, newPassword: password });
+export const changePasswordInput = z.object({ currentPassword, newPassword });
 
 export const deleteAccountInput = z.object({
   email: z.string().trim().min(1, "type your account's email address to confirm").max(254),
