@@ -38,7 +38,9 @@ async function main() {
       return;
     }
     console.log(
-      `${email} is ${action === "revoke" ? "no longer an admin" : "now an admin"} (takes effect at their next request; their sessions end)`,
+      action === "revoke"
+        ? `${email} is no longer an admin (takes effect at their next request; their sessions end)`
+        : `${email} is now an admin (takes effect at their next page load, no new sign-in needed)`,
     );
   } finally {
     await handle.close();

@@ -142,15 +142,18 @@ export function authOptions(deps: { openDb?: () => Promise<Db> } = {}): NextAuth
           return token;
         }
         const db = await openDb();
-        if ((await sessionUserId(db, token)) === null) throw new SessionEndedError();
-        // useSession().update() after a change in /settings or a confirmed email: name, email and
-        // role come from the database, never from what the client sent.
+        const userId = await sessionUserId(db, token);
+        if (userId === null) throw new SessionEndedError();
+        // The role is read on every session read, so `npm run admin -- grant` shows an open
+        // session its admin links at its next page load, with no new sign-in.
+        token.role = (await getRole(db, userId)) ?? token.role;
+        // useSession().update() after a change in /settings or a confirmed email: name and email
+        // come from the database, never from what the client sent.
         if (trigger === "update") {
-          const overview = await accountOverview(db, Number(token.sub));
+          const overview = await accountOverview(db, userId);
           if (overview) {
             token.name = overview.name;
             token.email = overview.email;
-            token.role = (await getRole(db, overview.id)) ?? token.role;
           }
         }
         return token;

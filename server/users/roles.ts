@@ -24,8 +24,9 @@ export async function isAdmin(db: Db, userId: number): Promise<boolean> {
 
 /**
  * Makes an existing account an admin (or a user again); false when no account has that email.
- * A change of role ends the account's sessions, so none keeps showing the old role: a demoted
- * admin's open pages lose their admin session, and the next sign-in carries the new role.
+ * Sessions read the role per request (server/auth.ts), so a new admin's open session gains its
+ * admin pages at once. Taking the role away also ends the account's sessions: a demoted admin's
+ * open pages do not keep an admin session, whatever a page has cached.
  */
 export async function setRole(db: Db, email: string, role: Role): Promise<boolean> {
   const [found] = await rows<{ id: number; changed: boolean }>(
@@ -35,6 +36,6 @@ export async function setRole(db: Db, email: string, role: Role): Promise<boolea
         returning u.id, old.role <> ${role} as changed`,
   );
   if (!found) return false;
-  if (found.changed) await endSessions(db, found.id);
+  if (found.changed && role !== "admin") await endSessions(db, found.id);
   return true;
 }

@@ -106,6 +106,17 @@ describe("ending sessions", () => {
     expect((await signIn(admin.email)).role).toBe("user");
   });
 
+  it("granting admin keeps the open session, which reads the new role at its next session read", async () => {
+    const user = await account();
+    const token = await signIn(user.email);
+    expect(token.role).toBe("user");
+    expect(await setRole(handle.db, user.email, "admin")).toBe(true);
+    const next = await sessionFor(token);
+    expect(next).not.toBeNull();
+    expect(next?.role).toBe("admin");
+    expect(await listTokens(await cookieOf(token))).toBe(200);
+  });
+
   it("refuses a JWT naming no account, a malformed version, or one from a deleted account", async () => {
     const user = await account();
     expect(await sessionUserId(handle.db, { sub: String(user.id), sv: 0 })).toBe(user.id);
