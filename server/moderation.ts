@@ -90,3 +90,22 @@ export async function listHeldPosts(db: Db, limit = 50): Promise<HeldPost[]> {
     ];
   });
 }
+
+/** A locked post that holds no burst: listed apart, so a moderator can still find and unlock it. */
+export type LockedPost = { id: number; title: string; ratingCount: number; lockedAt: string };
+
+/** Locked posts with no ratings held aside (those with held ratings are in listHeldPosts), newest lock first. */
+export async function listLockedPosts(db: Db, limit = 50): Promise<LockedPost[]> {
+  const found = await rows<{ id: number; title: string; rating_count: number; locked_at: string }>(
+    db,
+    sql`select id, title, rating_count, ${isoTimestamp(sql`locked_at`, "s")} as locked_at
+        from posts where locked_at is not null and held_count = 0 and deleted_at is null
+        order by locked_at desc, id desc limit ${limit}`,
+  );
+  return found.map((row) => ({
+    id: row.id,
+    title: row.title,
+    ratingCount: row.rating_count,
+    lockedAt: row.locked_at,
+  }));
+}

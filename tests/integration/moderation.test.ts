@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rows, type Db } from "@/db/client";
+import { listLockedPosts } from "@/server/moderation";
 import { setRole } from "@/server/users/roles";
 import { runFold } from "@/server/ratings/fold";
 import { submitRating } from "@/server/ratings/submit";
@@ -60,7 +61,11 @@ describe("moderation", () => {
     expect(await snapshot(db)).toBe(before);
     expect(await callerFor(db, null).post.byId({ id: postId })).toMatchObject({ score: 4, ratingCount: 1 });
 
+    // No burst is held on it, so the held list misses it: the locked list has it.
+    expect((await listLockedPosts(db)).find((p) => p.id === postId)).toMatchObject({ ratingCount: 1 });
+
     await callerFor(db, admin).admin.unlockPost({ postId });
+    expect((await listLockedPosts(db)).some((p) => p.id === postId)).toBe(false);
     await expect(callerFor(db, other!).rating.submit({ postId, score: 1 })).resolves.toMatchObject({
       changed: true,
       ratingCount: 2,

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { LockedPosts } from "@/components/locked-posts";
 import { ModerationTable } from "@/components/moderation-table";
 import { getSession } from "@/server/api/rsc";
+import { listLockedPosts } from "@/server/moderation";
 import { getDb } from "@/server/runtime";
 import { isAdmin } from "@/server/users/roles";
 
@@ -10,8 +12,9 @@ export const metadata: Metadata = { title: "Moderation · steadystar" };
 export default async function ModerationPage() {
   const session = await getSession();
   if (!session) redirect("/signin?callbackUrl=/admin/moderation");
+  const db = await getDb();
   // The role in the session may be stale: the database decides, with the admin procedures' check.
-  if (!(await isAdmin(await getDb(), session.user.id))) {
+  if (!(await isAdmin(db, session.user.id))) {
     return (
       <section className="narrow empty" role="alert">
         <h1>Admins only</h1>
@@ -27,6 +30,9 @@ export default async function ModerationPage() {
         ratings; its score stays visible.
       </p>
       <ModerationTable />
+      <h2>Locked posts</h2>
+      <p className="hint">Posts locked by a moderator that hold no burst.</p>
+      <LockedPosts posts={await listLockedPosts(db)} />
     </section>
   );
 }
