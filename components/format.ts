@@ -1,5 +1,10 @@
 const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 
+/** "1 star", "2 stars", "1,200 ratings": a whole count with its noun in the right number. */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count.toLocaleString("en")} ${count === 1 ? singular : plural}`;
+}
+
 /** "No ratings", "1 rating", "1.2k ratings". */
 export function formatRatingCount(count: number): string {
   if (count === 0) return "No ratings";

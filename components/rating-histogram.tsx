@@ -1,4 +1,5 @@
 import type { Histogram } from "@/server/ratings/scoring/histogram";
+import { countOf } from "./format";
 
 /** Six horizontal bars, 5 stars at the top, each labelled with its count. */
 export function RatingHistogram({ histogram }: { histogram: Histogram }) {
@@ -18,7 +19,10 @@ export function RatingHistogram({ histogram }: { histogram: Histogram }) {
                 </td>
                 <td className="num">
                   {count.toLocaleString("en")}
-                  <span className="visually-hidden"> ratings of {stars} stars</span>
+                  <span className="visually-hidden">
+                    {" "}
+                    {count === 1 ? "rating" : "ratings"} of {countOf(stars, "star")}
+                  </span>
                 </td>
               </tr>
             );
@@ -26,7 +30,7 @@ export function RatingHistogram({ histogram }: { histogram: Histogram }) {
         </tbody>
       </table>
       <figcaption className="hint">
-        {total ? `${total.toLocaleString("en")} ratings counted by the last fold` : "No ratings counted yet"}
+        {total ? `${countOf(total, "rating")} counted by the last fold` : "No ratings counted yet"}
       </figcaption>
     </figure>
   );

@@ -1,8 +1,10 @@
 import type { HoldRule, Steadiness } from "@/server/ratings/scoring/policy";
-import { formatUtcTime } from "./format";
+import { countOf, formatUtcTime } from "./format";
 
 function hours(seconds: number): string {
-  return seconds < 3600 ? `${Math.round(seconds / 60)} minutes` : `${Math.round(seconds / 3600)} hours`;
+  return seconds < 3600
+    ? countOf(Math.round(seconds / 60), "minute")
+    : countOf(Math.round(seconds / 3600), "hour");
 }
 
 /** Which rule held the ratings, in words. */
@@ -33,7 +35,8 @@ export function SteadinessBanner({
       ? `around ${formatUtcTime(steadiness.heldSince)} UTC`
       : `between ${formatUtcTime(steadiness.heldSince)} and ${formatUtcTime(steadiness.lastHeldAt)} UTC`;
   return (
-    <aside id="steadiness" className="banner" role="status" aria-label="Why this score is held steady">
+    // A section, not an aside: ARIA does not allow role=status on <aside> (axe aria-allowed-role).
+    <section id="steadiness" className="banner" role="status" aria-label="Why this score is held steady">
       <p>
         <strong>
           {held.toLocaleString("en")} recent {held === 1 ? "rating is" : "ratings are"} counted at reduced
@@ -48,6 +51,6 @@ export function SteadinessBanner({
       <button type="button" className="link" aria-pressed={showAll} onClick={onToggle}>
         {showAll ? "Show the steady score" : `Include all ratings (${scoreAllIncluded?.toFixed(1) ?? "–"})`}
       </button>
-    </aside>
+    </section>
   );
 }

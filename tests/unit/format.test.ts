@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRatingCount, formatScore, formatUtcTime, readingMinutes } from "@/components/format";
+import { countOf, formatRatingCount, formatScore, formatUtcTime, readingMinutes } from "@/components/format";
 
 describe("display formatting", () => {
   it.each([
@@ -9,6 +9,15 @@ describe("display formatting", () => {
     [1234, "1.2k ratings"],
     [2_500_000, "2.5m ratings"],
   ])("count %i → %s", (n, text) => expect(formatRatingCount(n)).toBe(text));
+
+  it.each([
+    [0, "star", undefined, "0 stars"],
+    [1, "star", undefined, "1 star"],
+    [2, "star", undefined, "2 stars"],
+    [1200, "rating", undefined, "1,200 ratings"],
+    [1, "rating’s", "ratings’", "1 rating’s"],
+    [3, "rating’s", "ratings’", "3 ratings’"],
+  ])("countOf(%i, %s) → %s", (n, singular, plural, text) => expect(countOf(n, singular, plural)).toBe(text));
 
   it("shows no score rather than a fake one for an unrated post", () => {
     expect(formatScore(null)).toBeNull();

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDbHandle } from "@/server/runtime";
 import { FoldLagChart } from "@/components/fold-lag-chart";
-import { formatScore } from "@/components/format";
+import { countOf, formatScore } from "@/components/format";
 import { getSession } from "@/server/api/rsc";
 import { loadEngineOverview } from "@/server/operations/engine-overview";
 import { isAdmin } from "@/server/users/roles";
@@ -107,9 +107,10 @@ export default async function EnginePage() {
 
       <h2>Held ratings</h2>
       <p className="hint">
-        {status.heldPosts} posts hold {Math.round(status.heldWeight).toLocaleString("en")} ratings’ weight
-        aside. The steady policy holds a window’s ratings when its volume is far above the post’s normal rate
-        and its mean is shifted from the displayed score; they are released when calm traffic confirms them.
+        {countOf(status.heldPosts, "post")} {status.heldPosts === 1 ? "holds" : "hold"}{" "}
+        {countOf(Math.round(status.heldWeight), "rating’s", "ratings’")} weight aside. The steady policy holds
+        a window’s ratings when its volume is far above the post’s normal rate and its mean is shifted from
+        the displayed score; they are released when calm traffic confirms them.
       </p>
       {heldPosts.length > 0 && (
         <table className="table">
