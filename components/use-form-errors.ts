@@ -1,6 +1,6 @@
 "use client";
 import { TRPCClientError } from "@trpc/client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { z } from "zod";
 import type { AppRouter } from "@/server/api/root";
 
@@ -17,12 +17,29 @@ function firstMessages(fieldErrors: Record<string, string[] | undefined>): Field
 }
 
 /**
+ * Moves the focus to the first field (in page order) that has a message, so a keyboard or screen
+ * reader user lands on what to fix. Fields carry their name as id (components/field.tsx).
+ */
+function focusFirstInvalid(fieldErrors: FieldErrors) {
+  const fields = Object.entries(fieldErrors)
+    .filter(([, message]) => message)
+    .map(([name]) => document.getElementById(name))
+    .filter((el): el is HTMLElement => el !== null);
+  const first = fields.sort((a, b) =>
+    a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
+  )[0];
+  first?.focus();
+}
+
+/**
  * Field-level messages for a form: the same zod schema the server uses checks input before it is
  * sent, and a server refusal is mapped back onto its fields (or shown as a form-wide message).
  */
 export function useFormErrors() {
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  // Each refusal is a new object, so the focus moves again on every submit that fails.
+  useEffect(() => focusFirstInvalid(fieldErrors), [fieldErrors]);
 
   function validate<T>(schema: z.ZodType<T>, values: unknown): T | null {
     const parsed = schema.safeParse(values);
