@@ -1,5 +1,9 @@
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
 import { OAuthButtons, SignInForm } from "@/components/auth-forms";
+import { sameOriginPath } from "@/components/callback-url";
+import { getSession } from "@/server/api/rsc";
+import { serverConfig } from "@/server/env";
 import { providerButtons } from "@/server/auth-providers";
 import { isRetryMessage } from "@/server/limits";
 
@@ -26,6 +30,9 @@ export default async function SignInPage({
   searchParams: Promise<{ callbackUrl?: string; error?: string }>;
 }) {
   const { callbackUrl, error } = await searchParams;
+  // Already signed in: go where signing in would have led (only ever a path on this site).
+  if (await getSession())
+    redirect(sameOriginPath(callbackUrl, serverConfig().nextAuthUrl ?? "http://localhost"));
   return (
     <section className="narrow">
       <h1>Sign in</h1>
