@@ -1,5 +1,5 @@
 "use client";
-import { useRef, type KeyboardEvent } from "react";
+import { useRef, useState, type KeyboardEvent } from "react";
 
 const VALUES = [0, 1, 2, 3, 4, 5] as const;
 
@@ -13,11 +13,14 @@ type Props = {
 
 /**
  * A radio group of six options, "0 stars" … "5 stars". Arrow keys move the focus within the
- * group without rating; Space or Enter rates the focused option; a click rates at once.
+ * group without rating; Space or Enter rates the focused option; a click rates at once. Pointing at
+ * a star previews it: the stars up to it light, so the click's outcome shows before it is made.
  */
 export function StarRating({ value, onRate, disabled = false, label }: Props) {
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   const focusable = value ?? 0;
+  const [hovered, setHovered] = useState<number | null>(null);
+  const shown = disabled ? value : (hovered ?? value);
 
   function onKeyDown(event: KeyboardEvent<HTMLButtonElement>, current: number) {
     const moves: Record<string, number> = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
@@ -35,10 +38,16 @@ export function StarRating({ value, onRate, disabled = false, label }: Props) {
   }
 
   return (
-    <div role="radiogroup" aria-label={label} aria-disabled={disabled || undefined} className="stars">
+    <div
+      role="radiogroup"
+      aria-label={label}
+      aria-disabled={disabled || undefined}
+      className={`stars${hovered !== null && !disabled ? " previewing" : ""}`}
+      onPointerLeave={() => setHovered(null)}
+    >
       {VALUES.map((score) => {
         const checked = value === score;
-        const lit = value !== null && score > 0 && score <= value;
+        const lit = shown !== null && score > 0 && score <= shown;
         return (
           <button
             key={score}
@@ -57,6 +66,10 @@ export function StarRating({ value, onRate, disabled = false, label }: Props) {
                 : `star${lit ? " lit" : ""}${checked ? " checked" : ""}`
             }
             onClick={() => onRate(score)}
+            onPointerEnter={(event) => {
+              // Touch has no hover: a tap would leave the preview lit on the tapped star.
+              if (event.pointerType === "mouse") setHovered(score);
+            }}
             onKeyDown={(event) => onKeyDown(event, score)}
           >
             {score === 0 ? "0" : "★"}
