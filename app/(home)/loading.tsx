@@ -1,5 +1,0 @@
-import { ListSkeleton } from "@/components/post-list";
-
-export default function Loading() {
-  return <ListSkeleton />;
-}
