@@ -30,7 +30,13 @@ const AXIS_TEXT = { fill: "var(--muted)", fontSize: 12 };
  * It is hidden from screen readers: the table beside it carries the same data.
  */
 export default function ScoreTimelineChart({ rows, from, to, windowMs, narrow }: TimelineChartProps) {
-  const spans = heldSpans(rows, windowMs);
+  // A held period is shaded at least 1 % of the axis wide (about 15 minutes of 24 hours), so a
+  // one-window burst stays visible; the list and the table below give its exact times.
+  const minWidth = (to - from) / 100;
+  const spans = heldSpans(rows, windowMs).map((s) => ({
+    from: Math.min(s.from, s.to - minWidth),
+    to: s.to,
+  }));
   return (
     <ResponsiveContainer width="100%" height={narrow ? 220 : 260}>
       <ComposedChart data={rows} margin={{ top: 8, right: 4, bottom: 4, left: 4 }} accessibilityLayer={false}>
