@@ -25,6 +25,22 @@ export function formatDate(iso: string): string {
   });
 }
 
+/**
+ * "Dec 1, 2026, 19:05" in UTC, from an ISO timestamp or ms since the epoch (token times; without
+ * the year, the ticks and rows of the score timeline).
+ */
+export function formatDateTime(value: string | number, { year = true } = {}): string {
+  return new Date(value).toLocaleString("en", {
+    year: year ? "numeric" : undefined,
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: "UTC",
+  });
+}
+
 /** "Dec 1, 07:05 PM" in UTC, from Unix seconds (held-rating times on the post and moderation pages). */
 export function formatUtcTime(seconds: number): string {
   return new Date(seconds * 1000).toLocaleString("en", {

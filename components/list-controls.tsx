@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { PostSort } from "@/server/posts/cursor";
+import type { PostSort } from "@/server/posts/sorts";
 
 const SORT_LABELS: Record<PostSort, string> = {
   newest: "Newest",

@@ -1,4 +1,4 @@
-import { POST_SORTS, type PostSort } from "@/server/posts/cursor";
+import { POST_SORTS, type PostSort } from "@/server/posts/sorts";
 
 /** Shared by the server prefetch and the client list, so both ask for the very same query. */
 export const PAGE_SIZE = 20;

@@ -1,7 +1,7 @@
 "use client";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import type { PostSort } from "@/server/posts/cursor";
+import type { PostSort } from "@/server/posts/sorts";
 import { PAGE_SIZE } from "./list-params";
 import { PostCard } from "./post-card";
 import { useTRPC } from "./trpc";

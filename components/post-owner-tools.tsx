@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSession } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Confirm } from "./confirm";
 import { CreatePostForm } from "./create-post-form";
 import { useTRPC } from "./trpc";
 
@@ -39,20 +40,15 @@ export function PostOwnerTools({ post }: { post: OwnPost }) {
   return (
     <div className="owner-tools">
       {mode === "confirming" ? (
-        <div role="alertdialog" aria-labelledby="confirm-delete" className="confirm">
-          <p id="confirm-delete">Delete this post and all its ratings? This cannot be undone.</p>
-          <button
-            type="button"
-            className="danger"
-            disabled={remove.isPending}
-            onClick={() => remove.mutate({ postId: post.id })}
-          >
-            {remove.isPending ? "Deleting…" : "Yes, delete it"}
-          </button>{" "}
-          <button type="button" onClick={() => setMode("idle")} autoFocus>
-            Keep it
-          </button>
-        </div>
+        <Confirm
+          question="Delete this post and all its ratings? This cannot be undone."
+          confirmLabel="Yes, delete it"
+          pendingLabel="Deleting…"
+          cancelLabel="Keep it"
+          pending={remove.isPending}
+          onConfirm={() => remove.mutate({ postId: post.id })}
+          onCancel={() => setMode("idle")}
+        />
       ) : (
         <>
           <button type="button" onClick={() => setMode("editing")}>

@@ -7,17 +7,20 @@ import { LockToggle } from "./lock-toggle";
 import { ShareLink } from "./share-link";
 import { PostOwnerTools } from "./post-owner-tools";
 import { RatingControl } from "./rating-control";
-import { RatingHistogram } from "./rating-histogram";
+import { RatingBreakdown } from "./rating-breakdown";
 import { ScoreBadge } from "./score-badge";
 import { PostByline } from "./score-moved";
-import { ScoreChart } from "./score-chart";
+import { ScoreTimeline } from "./score-timeline";
 import { SteadinessBanner } from "./steadiness-banner";
 import { useTRPC } from "./trpc";
 
 /** Counts and score refresh this often while the page is visible (TanStack Query pauses hidden tabs). */
 const LIVE_MS = 15_000;
+/** The timeline's period. */
+const HISTORY_HOURS = 24;
 
-export function PostView({ id }: { id: number }) {
+/** `windowSeconds`: the engine's window, so the timeline draws each window (and held period) its true width. */
+export function PostView({ id, windowSeconds }: { id: number; windowSeconds: number }) {
   const trpc = useTRPC();
   const [showAll, setShowAll] = useState(false);
   const {
@@ -26,7 +29,10 @@ export function PostView({ id }: { id: number }) {
     isError,
     error,
   } = useQuery(trpc.post.byId.queryOptions({ id }, { refetchInterval: LIVE_MS }));
-  const history = useQuery(trpc.post.history.queryOptions({ id, hours: 24 }, { refetchInterval: LIVE_MS }));
+  const history = useQuery(
+    trpc.post.history.queryOptions({ id, hours: HISTORY_HOURS }, { refetchInterval: LIVE_MS }),
+  );
+  const breakdown = useQuery(trpc.post.breakdown.queryOptions({ id }, { refetchInterval: LIVE_MS }));
   if (isPending) return <div className="card skeleton" aria-busy="true" />;
   if (isError) return <p role="alert">This post could not be loaded: {error.message}</p>;
 
@@ -75,14 +81,20 @@ export function PostView({ id }: { id: number }) {
       </section>
       <section className="panel stats" aria-label="Ratings">
         <h2>Ratings</h2>
-        <RatingHistogram histogram={post.histogram} />
-        <h3>Last 24 hours</h3>
+        {breakdown.isPending ? (
+          <div className="skeleton chart-skeleton" aria-busy="true" />
+        ) : breakdown.isError ? (
+          <p className="hint">The breakdown could not be loaded.</p>
+        ) : (
+          <RatingBreakdown breakdown={breakdown.data} />
+        )}
+        <h3>Last {HISTORY_HOURS} hours</h3>
         {history.isPending ? (
           <div className="skeleton chart-skeleton" aria-busy="true" />
         ) : history.isError ? (
           <p className="hint">The chart could not be loaded.</p>
         ) : (
-          <ScoreChart points={history.data} />
+          <ScoreTimeline points={history.data} hours={HISTORY_HOURS} windowSeconds={windowSeconds} />
         )}
       </section>
     </article>

@@ -7,7 +7,7 @@ import { useState } from "react";
 import type { PostPage, PostSummary } from "@/server/posts/queries";
 import { StarRating } from "./star-rating";
 import { useTRPC } from "./trpc";
-import { isApiError } from "./use-form-errors";
+import { isApiError } from "./api-error";
 
 type RatedFields = Pick<PostSummary, "id" | "myRating" | "ratingCount" | "score" | "locked">;
 

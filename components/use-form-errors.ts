@@ -1,15 +1,9 @@
 "use client";
-import { TRPCClientError } from "@trpc/client";
 import { useEffect, useState } from "react";
 import { z } from "zod";
-import type { AppRouter } from "@/server/api/root";
+import { isApiError } from "./api-error";
 
 export type FieldErrors = Record<string, string | undefined>;
-
-/** A refusal of this app's API, typed by its router: `data` carries the code, status and fieldErrors. */
-export function isApiError(error: unknown): error is TRPCClientError<AppRouter> {
-  return error instanceof TRPCClientError;
-}
 
 /** The first message of each field, from zod's flattened errors or the server's `data.fieldErrors`. */
 function firstMessages(fieldErrors: Record<string, string[] | undefined>): FieldErrors {

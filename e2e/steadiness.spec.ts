@@ -29,6 +29,6 @@ test("a bombed post says why its score is held steady and can show all ratings",
   expect(Number(all)).toBeLessThan(Number(steady) - 0.5);
 
   await expect(page.getByRole("figure", { name: "Ratings by number of stars" })).toBeVisible();
-  await expect(page.getByRole("img", { name: /Score over time/ })).toBeVisible();
+  await expect(page.getByRole("figure", { name: /Score over time/ })).toBeVisible();
   await page.screenshot({ path: "test-results/e2e/post-held.png", fullPage: true });
 });

@@ -42,6 +42,8 @@ export const postHistoryInput = z.object({
     .default(24),
 });
 
+export const postBreakdownInput = z.object({ id, days: z.int().min(1).max(365).default(30) });
+
 // Format characters (zero-width spaces and joiners, bidi overrides, soft hyphens, tags), controls,
 // lone combining marks and the blank letters of Hangul and Braille show nothing on their own.
 const INVISIBLE = /^[\p{White_Space}\p{Cf}\p{Cc}\p{Mn}\p{Me}\u115F\u1160\u3164\uFFA0\u2800]*$/u;

@@ -1,7 +1,8 @@
 import { z } from "zod";
 
-export const POST_SORTS = ["newest", "top", "most_rated"] as const;
-export type PostSort = (typeof POST_SORTS)[number];
+import { POST_SORTS, type PostSort } from "./sorts";
+
+export { POST_SORTS, type PostSort };
 
 /**
  * Keyset position after the last item of a page: the sort key of that item and its id.

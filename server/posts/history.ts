@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import type { EngineConfig } from "@/server/ratings/config";
-import { initialState, replay, summarize } from "@/server/ratings/scoring/engine";
+import { initialState, replay, summarize, type EngineState } from "@/server/ratings/scoring/engine";
 import { mean, total } from "@/server/ratings/scoring/histogram";
 import { loadPostWindowsSince } from "@/server/ratings/window-store";
 
@@ -11,7 +11,12 @@ export type HistoryPoint = {
   mean: number | null;
   /** The displayed score as of the end of this window (null until the fold has scored it). */
   score: number | null;
+  /** Rating weight of this window the policy held aside as a burst or campaign (0: none). */
+  held: number;
 };
+
+/** Weight held aside after a state: what the steadiness explanation reports, 0 when nothing is. */
+const heldAfter = (state: EngineState) => summarize(state).steadiness?.heldCount ?? 0;
 
 /**
  * A post's windows over the last `hours`, oldest first, with the score after each: replayed from
@@ -25,17 +30,25 @@ export async function getPostHistory(
 ): Promise<HistoryPoint[]> {
   const since = Date.now() / 1000 - hours * 3600;
   const { resume, windows } = await loadPostWindowsSince(db, postId, since, config.policy);
-  const states = replay(resume ?? initialState(config.policy), windows, config.windowSeconds);
-  return windows.flatMap((w, i) =>
-    w.start < since
-      ? []
-      : [
-          {
-            windowStart: new Date(w.start * 1000).toISOString(),
-            count: total(w.counts),
-            mean: mean(w.counts),
-            score: summarize(states[i]!).score,
-          },
-        ],
-  );
+  const start = resume ?? initialState(config.policy);
+  const states = replay(start, windows, config.windowSeconds);
+  const points: HistoryPoint[] = [];
+  let before = start;
+  windows.forEach((w, i) => {
+    const after = states[i]!;
+    const summary = summarize(after);
+    if (w.start >= since)
+      points.push({
+        windowStart: new Date(w.start * 1000).toISOString(),
+        count: total(w.counts),
+        mean: mean(w.counts),
+        score: summary.score,
+        // A window that held ratings is the last held one right after it; releases happen only in
+        // calm windows, so the growth of the held weight is exactly what this window held.
+        held:
+          summary.steadiness?.lastHeldAt === w.start ? Math.max(0, heldAfter(after) - heldAfter(before)) : 0,
+      });
+    before = after;
+  });
+  return points;
 }

@@ -32,29 +32,45 @@ export function hashToken(token: string): string {
 
 const iso = (column: string) => isoTimestamp(sql.raw(column), "s");
 
-/** Creates a token and returns it in full: the only time it is ever shown. */
+export class DuplicateTokenNameError extends DomainError {
+  constructor(name: string) {
+    super("CONFLICT", `you already have an active token named “${name}”; choose another name`, {
+      field: "name",
+    });
+  }
+}
+
+/**
+ * Creates a token and returns it in full: the only time it is ever shown. Names are unique among
+ * the user's active tokens (ignoring case), so the list and "Revoke …" always tell them apart.
+ */
 export async function createToken(
   db: Db,
   userId: number,
   name: string,
 ): Promise<ApiTokenInfo & { token: string }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
-  const created = await db.transaction(async (tx) => {
-    // Concurrent creations for one user queue on the user's row, so each counts the tokens the
-    // previous one committed: the cap holds. (The count must be a statement after the lock: a
-    // statement's snapshot is taken when it starts.)
+  return db.transaction(async (tx) => {
+    // Concurrent creations for one user queue on the user's row, so each sees the tokens the
+    // previous one committed: the cap and the unique name hold. (The checks must be statements
+    // after the lock: a statement's snapshot is taken when it starts.)
     await rows(tx, sql`select id from users where id = ${userId} for update`);
+    const [active] = await rows<{ count: number; taken: boolean }>(
+      tx,
+      sql`select count(*)::int as count, coalesce(bool_or(lower(name) = lower(${name})), false) as taken
+          from api_tokens where user_id = ${userId} and revoked_at is null`,
+    );
+    if (active?.taken) throw new DuplicateTokenNameError(name);
+    if ((active?.count ?? 0) >= MAX_TOKENS_PER_USER) throw new TooManyTokensError();
     const [inserted] = await rows<ApiTokenInfo>(
       tx,
       sql`insert into api_tokens (user_id, name, token_hash, prefix)
-          select ${userId}, ${name}, ${hashToken(token)}, ${token.slice(0, 10)}
-          where (select count(*) from api_tokens where user_id = ${userId} and revoked_at is null) < ${MAX_TOKENS_PER_USER}
+          values (${userId}, ${name}, ${hashToken(token)}, ${token.slice(0, 10)})
           returning id, name, prefix, ${iso("created_at")} as "createdAt", null as "lastUsedAt"`,
     );
-    return inserted;
+    if (!inserted) throw new Error("api_tokens insert returned no row");
+    return { ...inserted, token };
   });
-  if (!created) throw new TooManyTokensError();
-  return { ...created, token };
 }
 
 export async function listTokens(db: Db, userId: number): Promise<ApiTokenInfo[]> {

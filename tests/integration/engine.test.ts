@@ -194,5 +194,14 @@ describe("fold and correction", () => {
     expect(history.length).toBeGreaterThan(30);
     expect(history.at(-1)).toMatchObject({ count: 120, mean: 0, score: post.score });
     expect(history.reduce((n, p) => n + p.count, 0)).toBe(180);
+    // The burst's window is marked with the weight it held, which is what the post reports held.
+    expect(history.at(-1)?.held).toBeCloseTo(post.steadiness?.heldCount ?? -1, 6);
+    expect(history.slice(0, -1).every((p) => p.held === 0)).toBe(true);
+
+    // Recent vs all time: both from the folded windows, so they agree with the post's histogram.
+    const breakdown = await callerFor(db, null).post.breakdown({ id: postId });
+    expect(breakdown.allTime).toEqual({ histogram: post.histogram, count: 180, mean: 1.5 });
+    expect(breakdown.days).toBe(30);
+    expect(breakdown.recent.count).toBe(180);
   });
 });

@@ -193,6 +193,7 @@ const PROCEDURES = {
   "post.list": { type: "query", parser: inputs.listPostsInput, tier: "public" },
   "post.byId": { type: "query", parser: inputs.postByIdInput, tier: "public" },
   "post.history": { type: "query", parser: inputs.postHistoryInput, tier: "public" },
+  "post.breakdown": { type: "query", parser: inputs.postBreakdownInput, tier: "public" },
   "post.create": { type: "mutation", parser: inputs.createPostInput, tier: "protected" },
   "post.update": { type: "mutation", parser: inputs.updatePostInput, tier: "protected" },
   "post.delete": { type: "mutation", parser: inputs.deletePostInput, tier: "protected" },
@@ -396,6 +397,7 @@ async function semantics(procPath: string, input: unknown, identity: Identity): 
     case "post.byId":
       return { statuses: [(await post()) ? 200 : 404], mayWrite: false };
     case "post.history":
+    case "post.breakdown":
       // Counts only (no title or content): kept for a hidden post so moderators see its chart.
       return { statuses: [stored && !stored.deleted ? 200 : 404], mayWrite: false };
     case "token.list":
@@ -406,7 +408,8 @@ async function semantics(procPath: string, input: unknown, identity: Identity): 
     case "user.register":
       return { statuses: [200, 409], mayWrite: true };
     case "token.create":
-      return { statuses: identity?.viaToken ? [403] : [200, 400], mayWrite: !identity?.viaToken };
+      // 409: a name the caller already gave an active token.
+      return { statuses: identity?.viaToken ? [403] : [200, 400, 409], mayWrite: !identity?.viaToken };
     case "rating.submit":
     case "rating.clear":
       return { statuses: [!ratable ? 404 : ratable.locked ? 403 : 200], mayWrite: true };

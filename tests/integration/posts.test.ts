@@ -223,3 +223,35 @@ describe("pagination", () => {
     }
   });
 });
+
+describe("post.breakdown", () => {
+  it("counts the stars of all ratings and of those rated in the last days, from the folded windows", async () => {
+    const { db } = handle;
+    const author = await makeUser(db);
+    const raters = await makeUsers(db, 5);
+    const postId = await makePost(db, author);
+    const scores = [5, 5, 4, 1, 0];
+    await rows(
+      db,
+      sql`insert into ratings (post_id, user_id, score, created_at, updated_at)
+          select ${postId}, u, s, t, t
+          from unnest(${`{${raters.join(",")}}`}::int[], ${`{${scores.join(",")}}`}::smallint[]) as x(u, s)
+          -- The two 5★ ratings are older than 30 days, the rest from this week.
+          cross join lateral (select now() - case when s = 5 then interval '40 days' else interval '2 days' end as t) y`,
+    );
+    const api = callerFor(db, null);
+    expect((await api.post.breakdown({ id: postId })).allTime.count).toBe(0); // not folded yet
+    await fold(db);
+    expect(await api.post.breakdown({ id: postId })).toEqual({
+      days: 30,
+      allTime: { histogram: [1, 1, 0, 0, 1, 2], count: 5, mean: 3 },
+      recent: { histogram: [1, 1, 0, 0, 1, 0], count: 3, mean: 5 / 3 },
+    });
+    expect((await api.post.breakdown({ id: postId, days: 60 })).recent.count).toBe(5);
+    await expect(api.post.breakdown({ id: postId, days: 0 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("days"),
+    });
+    await expect(api.post.breakdown({ id: 2_000_000_000 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

@@ -60,6 +60,15 @@ describe("the cap on active tokens", () => {
     expect(await activeTokens(userId)).toBe(MAX_TOKENS_PER_USER);
   });
 
+  it("keeps names unique under 10 concurrent creations of one name: one succeeds, the rest get 409 on the name", async () => {
+    const userId = await makeUser(handle.db);
+    const cookie = await sessionCookie(userId);
+    const results = await Promise.all(Array.from({ length: 10 }, () => createVia({ cookie }, "ci")));
+    expect(results.map((result) => result.status).sort()).toEqual([200, ...Array<number>(9).fill(409)]);
+    expect(results.find((result) => result.status === 409)?.json.error?.message).toMatch(/^name: /);
+    expect(await activeTokens(userId)).toBe(1);
+  });
+
   it("counts only active tokens: revoking one makes room for exactly one more", async () => {
     const userId = await makeUser(handle.db);
     const made = await Promise.all(

@@ -90,4 +90,22 @@ describe("API tokens", () => {
     expect(error).toMatchObject({ code: "BAD_REQUEST" });
     expect(await callerFor(db, alice).token.list()).toHaveLength(MAX_TOKENS_PER_USER);
   });
+
+  it("refuses a second active token of the same name (ignoring case), naming the field; a revoked name is free", async () => {
+    const { db } = handle;
+    const owner = await makeUser(db);
+    const other = await makeUser(db);
+    const api = callerFor(db, owner);
+    const first = await api.token.create({ name: "Deploy" });
+    const error = await api.token.create({ name: "deploy" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/^name: you already have an active token named “deploy”/),
+    });
+    expect(await api.token.list()).toHaveLength(1);
+    // Names are per user, and a revoked token's name may be used again.
+    await callerFor(db, other).token.create({ name: "Deploy" });
+    await api.token.revoke({ id: first.id });
+    expect((await api.token.create({ name: "deploy" })).name).toBe("deploy");
+  });
 });

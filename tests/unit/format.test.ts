@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { countOf, formatRatingCount, formatScore, formatUtcTime, readingMinutes } from "@/components/format";
+import {
+  countOf,
+  formatDateTime,
+  formatRatingCount,
+  formatScore,
+  formatUtcTime,
+  readingMinutes,
+} from "@/components/format";
+import { heldSpans, hourTicks, timelineRows } from "@/components/timeline-data";
 
 describe("display formatting", () => {
   it.each([
@@ -32,5 +40,44 @@ describe("display formatting", () => {
 
   it("shows held-rating times in UTC whatever the reader's zone", () => {
     expect(formatUtcTime(Date.UTC(2026, 11, 1, 19, 5) / 1000)).toBe("Dec 1, 07:05 PM");
+  });
+
+  it("shows token and timeline times with date and 24-hour time in UTC", () => {
+    expect(formatDateTime("2026-12-01T19:05:09Z")).toBe("Dec 1, 2026, 19:05");
+    expect(formatDateTime(Date.UTC(2026, 11, 2, 0, 0), { year: false })).toBe("Dec 2, 00:00");
+  });
+});
+
+describe("score timeline data", () => {
+  const HOUR = 3_600_000;
+  it("ticks on whole hours, earliest first, never more than asked", () => {
+    const from = Date.UTC(2026, 11, 1, 21, 30);
+    const to = from + 24 * HOUR;
+    const six = hourTicks(from, to, 6);
+    expect(six.length).toBeLessThanOrEqual(6);
+    expect(six.every((t, i) => t % (6 * HOUR) === 0 && (i === 0 || t > six[i - 1]!))).toBe(true);
+    expect(six[0]).toBe(Date.UTC(2026, 11, 2, 0));
+    expect(hourTicks(from, from + 3 * HOUR, 3)).toEqual([1, 2, 3].map((h) => Date.UTC(2026, 11, 1, 21 + h)));
+  });
+
+  it("splits each window into counted and held ratings and merges consecutive held windows", () => {
+    const w = 120_000;
+    const at = (i: number) => new Date(Date.UTC(2026, 11, 1) + i * w).toISOString();
+    const rows = timelineRows([
+      { windowStart: at(0), count: 3, mean: 4, score: 4, held: 0 },
+      { windowStart: at(1), count: 200, mean: 0, score: 3.9, held: 196.6 },
+      { windowStart: at(2), count: 150, mean: 0, score: 3.9, held: 149.2 },
+      { windowStart: at(5), count: 90, mean: 0, score: 3.8, held: 88 },
+    ]);
+    expect(rows.map((r) => [r.counted, r.held])).toEqual([
+      [3, 0],
+      [3, 197],
+      [1, 149],
+      [2, 88],
+    ]);
+    expect(heldSpans(rows, w)).toEqual([
+      { from: Date.parse(at(1)), to: Date.parse(at(3)) },
+      { from: Date.parse(at(5)), to: Date.parse(at(6)) },
+    ]);
   });
 });

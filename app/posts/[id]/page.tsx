@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { formatRatingCount, formatScore } from "@/components/format";
 import { PostView } from "@/components/post-view";
 import { getQueryClient, trpcServer } from "@/server/api/rsc";
+import { serverConfig } from "@/server/env";
 
 function parseId(raw: string): number {
   const id = Number(raw);
@@ -42,7 +43,7 @@ export default async function PostPage({ params }: { params: Promise<{ id: strin
   await loadPost(id);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <PostView id={id} />
+      <PostView id={id} windowSeconds={serverConfig().engine.windowSeconds} />
     </HydrationBoundary>
   );
 }

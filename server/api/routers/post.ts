@@ -1,6 +1,7 @@
 import { DomainError } from "@/server/errors";
 import { serverConfig } from "@/server/env";
 import { createPost, getPost, listPosts, postExists } from "@/server/posts/queries";
+import { getRatingBreakdown } from "@/server/posts/breakdown";
 import { getPostHistory } from "@/server/posts/history";
 import { deletePost, updatePost, type OwnPostChange } from "@/server/posts/manage";
 import { getRole } from "@/server/users/roles";
@@ -8,6 +9,7 @@ import {
   createPostInput,
   deletePostInput,
   listPostsInput,
+  postBreakdownInput,
   postByIdInput,
   postHistoryInput,
   updatePostInput,
@@ -43,6 +45,12 @@ export const postRouter = router({
   history: publicProcedure.input(postHistoryInput).query(async ({ ctx, input }) => {
     if (!(await postExists(ctx.db, input.id))) throw noSuchPost(input.id);
     return getPostHistory(ctx.db, input.id, input.hours, serverConfig().engine);
+  }),
+
+  /** The stars of all ratings and of the recent ones (counts only, like the history). */
+  breakdown: publicProcedure.input(postBreakdownInput).query(async ({ ctx, input }) => {
+    if (!(await postExists(ctx.db, input.id))) throw noSuchPost(input.id);
+    return getRatingBreakdown(ctx.db, input.id, input.days);
   }),
 
   update: protectedProcedure
