@@ -93,6 +93,57 @@ describe("steady policy rules", () => {
     expect(steady.steadiness?.heldCount ?? 0).toBeLessThan(leanless.steadiness?.heldCount ?? 0);
   });
 
+  it("long tail: a burst's later windows, each too small to be significant, continue it", () => {
+    // Nine ratings (mean 3.2), then 12 fives (a significant burst), then windows of five fives and
+    // one organic 2★: each alone is 4.5 against 3.2 from six ratings, within noise.
+    const prior: RatingWindow[] = [{ start: 0, counts: [0, 1, 3, 1, 1, 3] }];
+    const push: RatingWindow[] = [
+      { start: 10 * W, counts: [0, 0, 0, 0, 0, 12] },
+      ...Array.from({ length: 14 }, (_, i) => ({
+        start: (11 + i) * W,
+        counts: [0, 0, 1, 0, 0, 5] as RatingWindow["counts"],
+      })),
+    ];
+    const before = 29 / 9;
+    const steady = run([...prior, ...push]);
+    expect(Math.abs((steady.score ?? 0) - before)).toBeLessThan(0.15);
+    expect(steady.steadiness?.rule).toEqual({ kind: "burst" });
+    // Without the continuation every later window passes and the fives move the score.
+    const alone = run([...prior, ...push], { burstContinuationSeconds: -1 });
+    expect((alone.score ?? 0) - before).toBeGreaterThan(1);
+  });
+
+  it("long tail: a viral crowd far from a tiny post's first two ratings is taken as opinion (the reach widens by their standard error)", () => {
+    const random = mulberry32(15);
+    const prior: RatingWindow[] = [
+      { start: 0, counts: histogramOf([1]) },
+      { start: 60 * W, counts: histogramOf([1]) },
+    ];
+    const wave = organic(random, 10, 15, 4, 200);
+    const all = [...prior, ...wave];
+    // The crowd (mean ≈ 3.9, 2.9 stars from 1.0) is taken as opinion and moves the score toward it…
+    expect(run(all).score ?? 0).toBeGreaterThan(3);
+    // …where a fixed reach holds it as a push for the whole 20 minutes.
+    expect(run(all, { changeReachErrors: 0 }).score).toBe(1);
+  });
+
+  it("long tail: a post's first rating does not brand the audience after it a campaign", () => {
+    // The first rater gives 0★; then a polarised audience (60 % 5★, 40 % 0–1★), 0–3 a window.
+    const random = mulberry32(16);
+    const audience: RatingWindow[] = Array.from({ length: 6 * HOUR_WINDOWS }, (_, i) => {
+      const scores = Array.from({ length: Math.floor(random() * 4) }, () =>
+        random() < 0.6 ? 5 : Math.floor(random() * 2),
+      );
+      return { start: (1 + i) * W, counts: histogramOf(scores) };
+    }).filter((w) => w.counts.some((c) => c > 0));
+    const all = [
+      { start: 0, counts: histogramOf([0]) },
+      { start: W, counts: histogramOf([5, 5]) },
+      ...audience.map((w) => ({ ...w, start: w.start + W })),
+    ];
+    expect(Math.abs((run(all).score ?? 0) - meanOf(all))).toBeLessThan(0.15);
+  });
+
   it("displays the plain average; ranking shrinks small counts toward 3", () => {
     expect(run([{ start: 0, counts: histogramOf([5]) }]).score).toBe(5);
     expect(rankingScore(5, 1)).toBeCloseTo(20 / 6, 12);

@@ -41,6 +41,11 @@ export type SteadyParams = {
   shiftStars: number;
   /** …and by more than shiftSigmas standard errors. */
   shiftSigmas: number;
+  /**
+   * A window within this many seconds of a held burst, above the expected volume and leaning the
+   * burst's way by more than shiftStars, continues it: no new significance test for each window.
+   */
+  burstContinuationSeconds: number;
   /** A longer time scale holds only while the shortest one leans its way by this many stars. */
   leanStars: number;
   /** Floor of the rating spread σ used in those tests. */
@@ -52,6 +57,8 @@ export type SteadyParams = {
    */
   changeScale: number;
   changeReach: number;
+  /** …widened by this many standard errors of the old opinion (σ/√n: a handful of ratings says little). */
+  changeReachErrors: number;
   changeSpread: number;
   changeMinExcess: number;
   /** …and no single star holds more than this share of it (a crowd spreads its stars, a push does not). */
@@ -95,8 +102,10 @@ export const DEFAULT_STEADY_PARAMS: SteadyParams = {
   shiftSigmas: 3,
   minSigma: 0.75,
   leanStars: 0.25,
+  burstContinuationSeconds: 600,
   changeScale: 1,
   changeReach: 2.5,
+  changeReachErrors: 1,
   changeSpread: 0.8,
   changeMinExcess: 10,
   changePeak: 0.6,
@@ -138,13 +147,24 @@ function decay(seconds: number, windowSeconds: number, windows: number): number 
   return Math.pow(1 - Math.min(1, windowSeconds / seconds), windows);
 }
 
-/** Is the traffic in `h` shifted from the opinion `reference` both far and significantly? */
-function isShifted(h: Readonly<Histogram>, reference: number, sigma: number, p: SteadyParams): boolean {
+/**
+ * Is the traffic in `h` shifted from the opinion `reference` (the mean of `referenceCount`
+ * ratings; Infinity: taken as known) both far and significantly? Both are samples: the standard
+ * error counts the opinion's own, so a post's first rating or two cannot brand every later
+ * audience a campaign (a polarised audience whose first rater gave 0★ was held for a whole day).
+ */
+function isShifted(
+  h: Readonly<Histogram>,
+  reference: number,
+  referenceCount: number,
+  sigma: number,
+  p: SteadyParams,
+): boolean {
   const n = total(h);
   const mu = mean(h);
   if (mu === null) return false;
   const d = Math.abs(mu - reference);
-  return d > p.shiftStars && (d * Math.sqrt(n)) / sigma > p.shiftSigmas;
+  return d > p.shiftStars && d / (sigma * Math.sqrt(1 / n + 1 / referenceCount)) > p.shiftSigmas;
 }
 
 function isExcessVolume(n: number, expected: number, p: SteadyParams): boolean {
@@ -209,6 +229,28 @@ function hasShortfall(
     have += traffic[s]!;
   }
   return want >= p.shortfallMinExpected && have < want - p.volumeSigmas * Math.sqrt(want);
+}
+
+/**
+ * Does this window continue the burst held just before it? A push rarely fits in one window, and
+ * on a young or quiet post its later windows mix with organic ratings and are too small to be
+ * significant on their own (a 16-minute-old post took 150 fives as 6-rating windows that each
+ * passed). The first window proved the burst; the next ones need only lean its way by shiftStars.
+ */
+function continuesBurst(
+  state: Readonly<SteadyState>,
+  h: Readonly<Histogram>,
+  start: number,
+  reference: number,
+  p: SteadyParams,
+): boolean {
+  const heldMean = mean(state.held);
+  const windowMean = mean(h);
+  if (state.rule?.kind !== "burst" || state.lastHeldAt === null || heldMean === null || windowMean === null)
+    return false;
+  if (start - state.lastHeldAt > p.burstContinuationSeconds) return false;
+  const direction = Math.sign(heldMean - reference);
+  return (windowMean - reference) * direction > p.shiftStars;
 }
 
 function hourShape(p: SteadyParams, start: number): number {
@@ -285,7 +327,14 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
       // attack whose windows look almost ordinary. With no accepted opinion there is nothing to protect.
       let rule: HoldRule | null = null;
       if (reference !== null) {
-        if (isExcessVolume(n, lambda, p) && isShifted(h, reference, sigma, p)) {
+        if (
+          isExcessVolume(n, lambda, p) &&
+          // A burst's volume is evidence enough of a push: its shift is measured against the
+          // opinion as it stands. A campaign's is not, so the time scales (below) also count the
+          // uncertainty of an opinion made of a few ratings.
+          (isShifted(h, reference, Infinity, sigma, p) ||
+            continuesBurst(state, h, window.start, reference, p))
+        ) {
           rule = { kind: "burst" };
         } else {
           // A longer scale holds only while the shortest one still leans the same way: once a
@@ -294,7 +343,7 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
           const k = p.scales.findIndex(
             (_, k) =>
               hasStarExcess(traffic[k]!, state.accepted, expected[k]!, reference, p.campaignVolume, p) &&
-              isShifted(traffic[k]!, reference, sigma, p) &&
+              isShifted(traffic[k]!, reference, acceptedTotal, sigma, p) &&
               (k === 0 || lean * Math.sign(mean(traffic[k]!)! - reference) >= p.leanStars),
           );
           if (k >= 0) rule = { kind: "campaign", scaleSeconds: p.scales[k]! };
@@ -311,11 +360,16 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         p,
       );
       const extraMean = mean(extra);
+      // How far a crowd may lie from the old opinion widens by that opinion's own standard error:
+      // two ratings of 1★ say little about what a post's audience thinks (a viral crowd rating a
+      // 2.5-star post 4 stars was held as a push when its first two raters had given it 1★).
+      const reach =
+        p.changeReach + (acceptedTotal > 0 ? (p.changeReachErrors * sigma) / Math.sqrt(acceptedTotal) : 0);
       const crowdOnTop =
         reference !== null &&
         extraMean !== null &&
         total(extra) >= p.changeMinExcess &&
-        Math.abs(extraMean - reference) <= p.changeReach &&
+        Math.abs(extraMean - reference) <= reach &&
         (stdev(extra) ?? 0) >= p.changeSpread &&
         Math.max(...extra) <= p.changePeak * total(extra);
       // …or the normal-volume part itself has moved: over the shortest scale, the ratings on the
@@ -390,7 +444,7 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
             (genuine &&
               seenBefore &&
               Math.sign(calmShift) === Math.sign(towardHeld) &&
-              (shortfall || Math.abs(towardHeld) <= p.changeReach)) ||
+              (shortfall || Math.abs(towardHeld) <= reach)) ||
             (quiet &&
               total(calm) >= p.minCalmForRelease &&
               Math.sign(calmShift) === Math.sign(towardHeld) &&
