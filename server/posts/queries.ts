@@ -1,6 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
+import { preparedVariants } from "@/db/prepared";
 import { posts } from "@/db/schema";
 import { DomainError } from "@/server/errors";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
@@ -95,7 +96,8 @@ function toSummary(row: PostRow, ratingCount: number): PostSummary {
 
 // The viewer's own rating as a scalar subquery: on PGlite a LEFT JOIN here was planned as a
 // full scan of ratings, the subquery is one primary-key probe per row of the page.
-function postColumns(viewerId: number | null): SQL {
+// `viewerId` is null for an anonymous viewer (a statement variant of its own), else the value to bind.
+function postColumns(viewerId: unknown): SQL {
   const myRating =
     viewerId === null
       ? sql`null::int`
@@ -123,7 +125,7 @@ const ORDER: Record<PostSort, SQL> = {
   most_rated: sql`p.rating_count desc, p.id desc`,
 };
 
-function keysetAfter(sort: PostSort, key: string, id: number): SQL {
+function keysetAfter(sort: PostSort, key: unknown, id: unknown): SQL {
   switch (sort) {
     case "newest":
       return sql`(p.created_at, p.id) < (timestamptz 'epoch' + ${key}::bigint * interval '1 microsecond', ${id})`;
@@ -153,34 +155,56 @@ export type ListPostsInput = {
   q?: string | null;
 };
 
+type ListVariant = `${PostSort}|${"cursor" | "first"}|${"search" | "all"}|${"viewer" | "anonymous"}`;
+type ListValues = {
+  viewerId: number | null;
+  cursorKey: string | null;
+  cursorId: number | null;
+  query: string | null;
+  fetch: number;
+};
+
+/** The page query: one prepared text per sort order × cursor × search × signed-in viewer. */
+const LIST = preparedVariants<ListVariant, ListValues>(
+  ["viewerId", "cursorKey", "cursorId", "query", "fetch"],
+  (variant, p) => {
+    const [sort, cursor, search, viewer] = variant.split("|") as [PostSort, string, string, string];
+    const conditions: SQL[] = [visible(false)];
+    if (cursor === "cursor") conditions.push(keysetAfter(sort, p.cursorKey, p.cursorId));
+    // The same expression as posts_title_search_idx, so the planner uses it.
+    if (search === "search")
+      conditions.push(sql`to_tsvector('simple', p.title) @@ to_tsquery('simple', ${p.query})`);
+    return sql`select ${postColumns(viewer === "viewer" ? p.viewerId : null)}
+        from posts p join users u on u.id = p.author_id
+        where ${sql.join(conditions, sql` and `)}
+        order by ${ORDER[sort]}
+        limit ${p.fetch}`;
+  },
+);
+
 export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage> {
-  const conditions: SQL[] = [visible(false)];
+  let cursor: { key: string; id: number } | null = null;
   if (input.cursor) {
-    const cursor = decodeCursor(input.cursor, input.sort);
+    cursor = decodeCursor(input.cursor, input.sort);
     if (!cursor)
       throw new DomainError("INVALID", "cursor is not a valid page cursor for this sort order", {
         field: "cursor",
       });
-    conditions.push(keysetAfter(input.sort, cursor.key, cursor.id));
   }
+  let query: string | null = null;
   if (input.q?.trim()) {
-    const query = titleSearchQuery(input.q);
+    query = titleSearchQuery(input.q);
     // Only punctuation: nothing can match it, and the index has no entry to look up.
     if (!query) return { items: [], nextCursor: null };
-    conditions.push(
-      // The same expression as posts_title_search_idx, so the planner uses it.
-      sql`to_tsvector('simple', p.title) @@ to_tsquery('simple', ${query})`,
-    );
   }
-  const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
-  const found = await rows<PostRow>(
-    db,
-    sql`select ${postColumns(input.viewerId)}
-        from posts p join users u on u.id = p.author_id
-        ${where}
-        order by ${ORDER[input.sort]}
-        limit ${input.limit + 1}`,
-  );
+  const variant: ListVariant = `${input.sort}|${cursor ? "cursor" : "first"}|${query ? "search" : "all"}|${input.viewerId === null ? "anonymous" : "viewer"}`;
+  const found = await LIST(variant).rows<PostRow>(db, {
+    viewerId: input.viewerId,
+    cursorKey: cursor?.key ?? null,
+    cursorId: cursor?.id ?? null,
+    query,
+    fetch: input.limit + 1,
+  });
   const page = found.slice(0, input.limit);
   const last = page.at(-1);
   const nextCursor =
@@ -193,18 +217,26 @@ export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage
   return { items, nextCursor };
 }
 
+/** One post: one prepared text per signed-in viewer × moderator view (hidden posts shown). */
+const BY_ID = preparedVariants<
+  `${"viewer" | "anonymous"}|${"hidden" | "visible"}`,
+  { id: number; viewerId: number | null }
+>(["id", "viewerId"], (variant, p) => {
+  const [viewer, hidden] = variant.split("|");
+  return sql`select ${postColumns(viewer === "viewer" ? p.viewerId : null)}, p.content, p.score_state
+        from posts p join users u on u.id = p.author_id
+        where p.id = ${p.id} and ${visible(hidden === "hidden")}`;
+});
+
 export async function getPost(
   db: Db,
   id: number,
   viewerId: number | null,
   includeHidden = false,
 ): Promise<PostDetail | null> {
-  const [row] = await rows<PostRow>(
-    db,
-    sql`select ${postColumns(viewerId)}, p.content, p.score_state
-        from posts p join users u on u.id = p.author_id
-        where p.id = ${id} and ${visible(includeHidden)}`,
-  );
+  const [row] = await BY_ID(
+    `${viewerId === null ? "anonymous" : "viewer"}|${includeHidden ? "hidden" : "visible"}`,
+  ).rows<PostRow>(db, { id, viewerId });
   if (!row) return null;
   const summary = row.score_state ? summarize(parseStoredState(row.score_state)) : null;
   return {

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
-import { isoTimestamp, rows, type Db } from "@/db/client";
+import { isoTimestamp, type Db } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { DomainError } from "@/server/errors";
 import { serverConfig } from "@/server/env";
 import { windowStartIso } from "./scoring/windows";
@@ -39,7 +40,7 @@ export class PostLockedError extends DomainError {
 }
 
 /** SQL: the post as a rating sees it; no row when it is deleted or hidden (a rating gets 404). */
-export function ratablePost(postId: number): SQL {
+export function ratablePost(postId: unknown): SQL {
   return sql`select id, locked_at, rating_count, score from posts
              where id = ${postId} and deleted_at is null and hidden_at is null`;
 }
@@ -65,18 +66,13 @@ type SubmitRow = {
  * concurrently (the conflicting row is locked and re-checked). Re-submitting the same score matches
  * the WHERE of DO UPDATE, so nothing is written.
  */
-export async function submitRating(
-  db: Db,
-  input: { postId: number; userId: number; score: number },
-): Promise<RatingResult> {
-  // A missing post yields no row (the target CTE); a foreign-key error here can only mean the
-  // user's account is gone, which the protected procedure turns into 401.
-  const result = await rows<SubmitRow>(
-    db,
-    sql`with target as (${ratablePost(input.postId)}),
+const SUBMIT = preparedQuery<{ postId: number; userId: number; score: number }>(
+  ["postId", "userId", "score"],
+  (p) =>
+    sql`with target as (${ratablePost(p.postId)}),
         up as (
           insert into ratings as r (post_id, user_id, score, created_at, updated_at)
-          select id, ${input.userId}, ${input.score}, now(), clock_timestamp() from target where locked_at is null
+          select id, ${p.userId}, ${p.score}, now(), clock_timestamp() from target where locked_at is null
           on conflict (post_id, user_id) do update
             set previous_score = r.score, previous_updated_at = r.updated_at,
                 score = excluded.score, updated_at = excluded.updated_at
@@ -95,7 +91,15 @@ export async function submitRating(
                (select count(*)::int from up where previous_score is null) as inserted,
                t.score
         from target t`,
-  );
+);
+
+export async function submitRating(
+  db: Db,
+  input: { postId: number; userId: number; score: number },
+): Promise<RatingResult> {
+  // A missing post yields no row (the target CTE); a foreign-key error here can only mean the
+  // user's account is gone, which the protected procedure turns into 401.
+  const result = await SUBMIT.rows<SubmitRow>(db, input);
   const [row] = result;
   if (!row) throw new PostNotFoundError(input.postId);
   if (row.locked) throw new PostLockedError(input.postId);
