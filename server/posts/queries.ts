@@ -7,7 +7,7 @@ import { DomainError } from "@/server/errors";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
 import { decodeCursor, encodeCursor, type PostSort } from "./cursor";
 import { titleSearchQuery } from "./search";
-import { liveCount, unfoldedCountCapped } from "@/server/ratings/live-count";
+import { liveRaters } from "@/server/ratings/live-count";
 import { parseStoredState, summarize } from "@/server/ratings/scoring/engine";
 import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
 import type { Steadiness } from "@/server/ratings/scoring/policy";
@@ -59,7 +59,7 @@ type PostRow = {
   created_at: string;
   created_us: string;
   rating_count: number;
-  unfolded: number | null;
+  live_count: number;
   score: number | null;
   rank: number;
   score_state?: string | null;
@@ -73,7 +73,7 @@ type PostRow = {
   avg_word_length: number;
 };
 
-function toSummary(row: PostRow, ratingCount: number): PostSummary {
+function toSummary(row: PostRow): PostSummary {
   return {
     id: row.id,
     title: row.title,
@@ -81,7 +81,7 @@ function toSummary(row: PostRow, ratingCount: number): PostSummary {
     author: { id: row.author_id, name: row.author_name },
     createdAt: row.created_at,
     // Live: folded ratings plus new ones the next fold will count; the score moves at that fold.
-    ratingCount,
+    ratingCount: row.live_count,
     score: row.score,
     rank: row.rank,
     myRating: row.my_rating,
@@ -105,7 +105,7 @@ function postColumns(viewerId: unknown): SQL {
   return sql`p.id, p.title, p.excerpt, p.author_id, u.name as author_name,
     ${isoTimestamp(sql`p.created_at`, "ms")} as created_at,
     ((extract(epoch from p.created_at) * 1000000)::bigint)::text as created_us,
-    ${unfoldedCountCapped(sql`p.id`)} as unfolded,
+    ${liveRaters(sql`p.id`)} as live_count,
     p.rating_count, p.score, ${RANK} as rank, ${myRating} as my_rating, p.locked_at is not null as locked, p.held_count >= 0.5 as held, p.word_count, p.avg_word_length,
     p.hidden_at is not null as hidden, ${isoTimestamp(sql`p.updated_at`, "ms")} as edited_at,
     ${isoTimestamp(sql`p.score_moved_at`, "ms")} as score_moved_at`;
@@ -211,10 +211,7 @@ export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage
     found.length > input.limit && last
       ? encodeCursor({ sort: input.sort, key: sortKey(input.sort, last), id: last.id })
       : null;
-  const items = await Promise.all(
-    page.map(async (row) => toSummary(row, await liveCount(db, row.id, row.rating_count, row.unfolded))),
-  );
-  return { items, nextCursor };
+  return { items: page.map(toSummary), nextCursor };
 }
 
 /** One post: one prepared text per signed-in viewer × moderator view (hidden posts shown). */
@@ -240,7 +237,7 @@ export async function getPost(
   if (!row) return null;
   const summary = row.score_state ? summarize(parseStoredState(row.score_state)) : null;
   return {
-    ...toSummary(row, await liveCount(db, row.id, row.rating_count, row.unfolded)),
+    ...toSummary(row),
     content: row.content ?? "",
     histogram: summary?.histogram ?? emptyHistogram(),
     scoreAllIncluded: summary?.scoreAllIncluded ?? null,

@@ -4,7 +4,7 @@ import { preparedQuery } from "@/db/prepared";
 import { DomainError } from "@/server/errors";
 import { serverConfig } from "@/server/env";
 import { windowStartIso } from "./scoring/windows";
-import { liveCount, unfoldedCountCapped } from "./live-count";
+import { liveRaters } from "./live-count";
 
 export type RatingResult = {
   postId: number;
@@ -51,8 +51,7 @@ type SubmitRow = {
   previous_score: number | null;
   previous_updated_at: string | null;
   updated_at: string | null;
-  folded: number;
-  unfolded: number | null;
+  live: number;
   inserted: number;
   score: number | null;
 };
@@ -84,10 +83,9 @@ const SUBMIT = preparedQuery<{ postId: number; userId: number; score: number }>(
                (select previous_score::int from up) as previous_score,
                (select ${isoTimestamp(sql`previous_updated_at`, "us")} from up) as previous_updated_at,
                (select ${isoTimestamp(sql`updated_at`, "us")} from up) as updated_at,
-               t.rating_count as folded,
-               ${unfoldedCountCapped(sql`t.id`)} as unfolded,
-               -- This statement's snapshot cannot see its own insert (or the revival of a cleared
-               -- rating, which the snapshot counts as −1): count it explicitly.
+               ${liveRaters(sql`t.id`)} as live,
+               -- This statement's snapshot cannot see its own new rating (an insert, or the revival
+               -- of a cleared one): count it explicitly.
                (select count(*)::int from up where previous_score is null) as inserted,
                t.score
         from target t`,
@@ -106,12 +104,8 @@ export async function submitRating(
   return {
     postId: input.postId,
     myRating: input.score,
-    // Exact below the cap (this statement's own insert added, as its snapshot cannot see it); above
-    // it, the live count of a post rated faster than it is folded, at most a second old.
-    ratingCount:
-      row.unfolded !== null
-        ? row.folded + row.unfolded + row.inserted
-        : await liveCount(db, input.postId, row.folded, row.unfolded),
+    // Exact: the count in this statement's snapshot plus its own new rating (O(1), post_rater_counts).
+    ratingCount: row.live + row.inserted,
     score: row.score,
     changed: row.changed,
     updatedAt: row.updated_at,
