@@ -65,7 +65,8 @@ type SubmitRow = {
  * concurrently (the conflicting row is locked and re-checked). Re-submitting the same score matches
  * the WHERE of DO UPDATE, so nothing is written.
  */
-const SUBMIT = preparedQuery<{ postId: number; userId: number; score: number }>(
+/** The submit statement, built once (bench/pgbench.ts runs its text on Postgres alone). */
+export const SUBMIT_STATEMENT = preparedQuery<{ postId: number; userId: number; score: number }>(
   ["postId", "userId", "score"],
   (p) =>
     sql`with target as (${ratablePost(p.postId)}),
@@ -97,7 +98,7 @@ export async function submitRating(
 ): Promise<RatingResult> {
   // A missing post yields no row (the target CTE); a foreign-key error here can only mean the
   // user's account is gone, which the protected procedure turns into 401.
-  const result = await SUBMIT.rows<SubmitRow>(db, input);
+  const result = await SUBMIT_STATEMENT.rows<SubmitRow>(db, input);
   const [row] = result;
   if (!row) throw new PostNotFoundError(input.postId);
   if (row.locked) throw new PostLockedError(input.postId);
