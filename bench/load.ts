@@ -1,7 +1,10 @@
 // `npm run bench`: builds and starts the app (`next start`) on the machine's Postgres, seeds data at
 // scale, and drives it with autocannon on loopback next to two baselines measured in the same run —
 // a bare Node HTTP server and a bare Next.js route handler (/api/ping) from the same build. Results
-// go to docs/benchmarks.md. Options: --duration S --connections N --runs N --skip-build --skip-seed.
+// go to docs/benchmarks.md. Options: --duration S --connections N --runs N --skip-build --skip-seed
+// --skip-pgbench --search-posts N. BENCH_SECOND_NODE=/path/to/node runs every scenario (baselines included) a second
+// time with both servers under that Node binary, and reports the two side by side. Then the
+// Postgres-side capacity of the submit statement (bench/pgbench-capacity.ts) runs, in the same run.
 // --telemetry instead compares the app with telemetry off and on (traces exported to a local
 // OTLP receiver, metrics recorded) in the same run.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -16,6 +19,7 @@ import postgres from "postgres";
 import { openPostgres } from "@/db/client";
 import { runCorrection } from "@/server/ratings/correction";
 import { runFold } from "@/server/ratings/fold";
+import { runPgbench } from "./pgbench-capacity";
 import { replaceSection } from "./report";
 import { fillPosts, noMatchQuery, SEARCH_POSTS } from "./search-scale";
 
@@ -27,10 +31,14 @@ const { values: opts } = parseArgs({
     "skip-build": { type: "boolean", default: false },
     "skip-seed": { type: "boolean", default: false },
     telemetry: { type: "boolean", default: false },
+    "skip-pgbench": { type: "boolean", default: false },
     posts: { type: "string", default: "10000" },
     ratings: { type: "string", default: "1000000" },
     hot: { type: "string", default: "1000000" },
-    "bench-users": { type: "string", default: "100000" },
+    // Every write uses a user who never rated before: a second Node pass needs twice as many.
+    // Posts for the title-search scenario (a small figure makes a quick smoke run possible).
+    "search-posts": { type: "string", default: String(SEARCH_POSTS) },
+    "bench-users": { type: "string", default: process.env.BENCH_SECOND_NODE ? "200000" : "100000" },
   },
 });
 const DURATION = Number(opts.duration);
@@ -175,8 +183,9 @@ async function prepareData(timings: { label: string; seconds: number }[]): Promi
     ).map((r) => r.id);
     // After the ids above are taken, so the other scenarios keep their posts.
     timings.push(
-      await timed(`add posts up to ${SEARCH_POSTS.toLocaleString("en")} for title search`, () =>
-        fillPosts(sql, SEARCH_POSTS),
+      await timed(
+        `add posts up to ${Number(opts["search-posts"]).toLocaleString("en")} for title search`,
+        () => fillPosts(sql, Number(opts["search-posts"])),
       ),
     );
     const prepared = { hotPostId, singlePostId, postIds, tokens };
@@ -509,11 +518,43 @@ async function compareTelemetry(
   log("docs/benchmarks.md updated (telemetry)");
 }
 
+/** The version a Node binary reports, e.g. v24.11.0. */
+function nodeVersion(node: string): string {
+  return execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
+}
+
+/** The servers of one pass, both under the given Node binary (next's own CLI, not its shebang). */
+function startServers(node: string) {
+  const bare = start(node, ["bench/bare-node.mjs", String(NODE_PORT)], {});
+  const next = start(
+    node,
+    ["node_modules/next/dist/bin/next", "start", "-p", String(NEXT_PORT), "-H", "127.0.0.1"],
+    SERVER_ENV(DB_URL, NEXT_PORT),
+  );
+  return {
+    ready: async () => {
+      await waitFor(`http://127.0.0.1:${NODE_PORT}/`);
+      await waitFor(`http://127.0.0.1:${NEXT_PORT}/api/health`);
+    },
+    stop: async () => {
+      const exited = (child: ChildProcess) =>
+        child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once("exit", resolve));
+      next.kill("SIGTERM");
+      bare.kill("SIGTERM");
+      await Promise.all([exited(next), exited(bare)]);
+    },
+  };
+}
+
+/** `writes`: the scenario's successful submits in this pass (its counter is reset by every measure). */
+type PassResult = { scenario: Scenario; m: Measured; stored?: number; writes?: number };
+type Pass = { node: string; version: string; results: PassResult[] };
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const version = (name: string) =>
     (JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
-  return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()}, Node ${process.version}, Next.js ${version("next")}, tRPC ${version("@trpc/server")}, postgres.js ${version("postgres")}`;
+  return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()}, Node ${nodeVersion(process.execPath)} (load generator), Next.js ${version("next")}, tRPC ${version("@trpc/server")}, postgres.js ${version("postgres")}`;
 }
 
 async function main() {
@@ -528,19 +569,11 @@ async function main() {
   const { version } = first(
     await sql<{ version: string }[]>`select split_part(version(), ' ', 2) as version`,
   );
-  const bare = start(process.execPath, ["bench/bare-node.mjs", String(NODE_PORT)], {});
-  const next = start(
-    "node_modules/.bin/next",
-    ["start", "-p", String(NEXT_PORT), "-H", "127.0.0.1"],
-    SERVER_ENV(DB_URL, NEXT_PORT),
-  );
-  const traced = opts.telemetry ? startTracedServer(DB_URL) : null;
-  const results: { scenario: Scenario; m: Measured; stored?: number }[] = [];
+  const nodes = [process.execPath, ...(process.env.BENCH_SECOND_NODE ? [process.env.BENCH_SECOND_NODE] : [])];
+  const passes: Pass[] = [];
+  const countRatings = async () =>
+    first(await sql<{ n: number }[]>`select count(*)::int as n from ratings`).n;
   try {
-    await waitFor(`http://127.0.0.1:${NODE_PORT}/`);
-    await waitFor(`http://127.0.0.1:${NEXT_PORT}/api/health`);
-    const countRatings = async () =>
-      first(await sql<{ n: number }[]>`select count(*)::int as n from ratings`).n;
     // Session cookies of the same pool users, made exactly as next-auth makes them at sign-in.
     const poolUsers = (
       await sql<{ user_id: number }[]>`select user_id from api_tokens order by id limit 2000`
@@ -550,27 +583,48 @@ async function main() {
         encode({ token: { sub: String(id), name: "Load", email: "load@bench.test" }, secret: BENCH_SECRET }),
       ),
     );
-    if (traced) {
-      await waitFor(`http://127.0.0.1:${TRACED_PORT}/api/health`);
-      await compareTelemetry(scenarios(data, sessionCookies), countRatings, traced.received, version);
+    // One set of scenarios for every pass, so writes keep coming from users who never rated before.
+    const all = scenarios(data, sessionCookies);
+    if (opts.telemetry) {
+      const servers = startServers(process.execPath);
+      const traced = startTracedServer(DB_URL);
+      try {
+        await servers.ready();
+        await waitFor(`http://127.0.0.1:${TRACED_PORT}/api/health`);
+        await compareTelemetry(all, countRatings, traced.received, version);
+      } finally {
+        await traced.stop();
+        await servers.stop();
+      }
       return;
     }
-    for (const scenario of scenarios(data, sessionCookies)) {
-      const { stored, ...m } = await measure(scenario, countRatings);
-      results.push({ scenario, m, stored });
+    for (const node of nodes) {
+      const pass: Pass = { node, version: nodeVersion(node), results: [] };
+      log(`servers under Node ${pass.version} (${node})`);
+      const servers = startServers(node);
+      try {
+        await servers.ready();
+        for (const scenario of all) {
+          const { stored, ...m } = await measure(scenario, countRatings);
+          pass.results.push({ scenario, m, stored, writes: scenario.writes?.count });
+        }
+      } finally {
+        await servers.stop();
+      }
+      passes.push(pass);
     }
   } finally {
-    await traced?.stop();
-    next.kill("SIGTERM");
-    bare.kill("SIGTERM");
     await sql.end();
   }
 
-  const nextBaseline = results.find((r) => r.scenario.name.startsWith("baseline: bare Next"))!.m.rps;
-  const rows = results.map(({ scenario, m, stored }) => {
-    const writes = scenario.writes ? `${stored} / ${scenario.writes.count}` : "–";
+  const [primary, second] = passes as [Pass, ...Pass[]];
+  const results = primary.results;
+  const nextBaseline = baselineOf(primary);
+  const rows = results.map(({ scenario, m, stored, writes: ok }) => {
+    const writes = scenario.writes ? `${stored} / ${ok}` : "–";
     return `| ${scenario.name} | ${scenario.what} | ${m.rps.toFixed(0)} | ${m.p50} / ${m.p99} | ${m.errors} | ${(m.rps / nextBaseline).toFixed(2)}× | ${writes} |`;
   });
+  const secondTable = second ? compareNodes(primary, second) : [];
   const by = (name: string) => results.find((r) => r.scenario.name === name)?.m;
   const spreadSubmit = by("rating.submit, many users × many posts");
   const hotSubmit = by("rating.submit, one hot post (1M ratings)");
@@ -594,18 +648,19 @@ async function main() {
     hotById && oneById
       ? `- post.byId p50 on a post with 1,000,000 ratings vs 1 rating: ${hotById.p50} ms vs ${oneById.p50} ms`
       : "",
-    `- ratings stored = successful submits in every write scenario: ${results.every((r) => !r.scenario.writes || r.stored === r.scenario.writes.count) ? "yes" : "NO"}`,
+    `- ratings stored = successful submits in every write scenario${second ? " (both passes)" : ""}: ${lostIn(passes).length === 0 ? "yes" : "NO"}`,
   ].filter(Boolean);
   const section = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; PostgreSQL ${version} on the same machine; load generator (autocannon, ${CONNECTIONS} connections) on the same machine, loopback.`,
     "",
-    `Command: \`npm run bench\` (each figure: median of ${RUNS} runs of ${DURATION} s after a 2 s warm-up; errors summed over the runs).`,
+    `Command: \`npm run bench\` (each figure: median of ${RUNS} runs of ${DURATION} s after a 2 s warm-up; errors summed over the runs). Servers (the app and both baselines) under Node ${primary.version}.`,
     "",
     "| scenario | request | requests/s (median) | p50 / p99 ms | errors | vs bare Next.js route | ratings stored / 2xx |",
     "|---|---|---|---|---|---|---|",
     ...rows,
     "",
     ...checks,
+    ...secondTable,
     "",
     ...(timings.length
       ? [
@@ -617,13 +672,43 @@ async function main() {
   ].join("\n");
   replaceSection("docs/benchmarks.md", "load", section);
   log("docs/benchmarks.md updated");
-  const lost = results.filter((r) => r.scenario.writes && r.stored !== r.scenario.writes.count);
+  const lost = lostIn(passes);
   if (lost.length) {
-    console.error(
-      `[bench] ratings stored differ from successful submits in: ${lost.map((r) => r.scenario.name).join(", ")}`,
-    );
+    console.error(`[bench] ratings stored differ from successful submits in: ${lost.join(", ")}`);
     process.exitCode = 1;
   }
+  if (!opts["skip-pgbench"]) await runPgbench({ seconds: 20, clients: 16, users: 100_000, posts: 1000 });
+}
+
+function baselineOf(pass: Pass): number {
+  return pass.results.find((r) => r.scenario.name.startsWith("baseline: bare Next"))!.m.rps;
+}
+
+/** Write scenarios whose stored ratings differ from their successful submits, in any pass. */
+function lostIn(passes: Pass[]): string[] {
+  return passes.flatMap((pass) =>
+    pass.results
+      .filter((r) => r.scenario.writes && r.stored !== r.writes)
+      .map((r) => `${r.scenario.name} (Node ${pass.version})`),
+  );
+}
+
+/** The second Node's pass next to the first: each scenario against its own pass's baseline, and against the first Node. */
+function compareNodes(primary: Pass, second: Pass): string[] {
+  const baseline = { primary: baselineOf(primary), second: baselineOf(second) };
+  return [
+    "",
+    `The same scenarios, then, with the servers under a second Node binary (\`BENCH_SECOND_NODE\`: ${second.node}, ${second.version}), on the same data:`,
+    "",
+    `| scenario | Node ${primary.version} req/s | p50 / p99 ms | vs its bare Next.js route | Node ${second.version} req/s | p50 / p99 ms | vs its bare Next.js route | ${second.version} / ${primary.version} | errors | ratings stored / 2xx (${second.version}) |`,
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...second.results.map((r, i) => {
+      const a = primary.results[i]!.m;
+      const b = r.m;
+      const writes = r.scenario.writes ? `${r.stored} / ${r.writes}` : "–";
+      return `| ${r.scenario.name} | ${a.rps.toFixed(0)} | ${a.p50} / ${a.p99} | ${(a.rps / baseline.primary).toFixed(2)}× | ${b.rps.toFixed(0)} | ${b.p50} / ${b.p99} | ${(b.rps / baseline.second).toFixed(2)}× | ${(b.rps / a.rps).toFixed(2)}× | ${b.errors} | ${writes} |`;
+    }),
+  ];
 }
 
 main().catch((error: unknown) => {

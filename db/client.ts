@@ -41,6 +41,22 @@ export const APPLICATION_NAME = "steadystar";
 
 export type DbHandle = { db: Db; driver: "postgres" | "pglite"; close: () => Promise<void> };
 
+/**
+ * Runs SQL text with positional parameters ($1, $2 …) straight on a database's driver and returns
+ * its rows. Drizzle's `db.execute` always sends `prepare: false`, so statements that should be
+ * prepared (db/prepared.ts) go through this instead.
+ */
+export type RawRunner = (text: string, params: unknown[]) => Promise<unknown[]>;
+
+// Keyed by the drizzle database each open* function returns; a transaction or a database made
+// elsewhere has no entry, and its statements go through drizzle as usual.
+const rawRunners = new WeakMap<Db, RawRunner>();
+
+/** The driver-level runner of a database opened here, or undefined (a transaction, say). */
+export function rawRunnerOf(db: Db): RawRunner | undefined {
+  return rawRunners.get(db);
+}
+
 export type PostgresOptions = {
   max?: number;
   prepare?: boolean;
@@ -71,6 +87,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     onnotice: () => {},
   });
   const db = drizzle(client, { schema }) as unknown as Db;
+  // drizzle() above set the client's date parsers to pass text through, as for its own queries.
+  const prepare = options.prepare ?? false;
+  rawRunners.set(db, (text, params) =>
+    client.unsafe(text, params as Parameters<typeof client.unsafe>[1], { prepare }),
+  );
   return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
@@ -130,6 +151,19 @@ export async function openPglite(dir?: string): Promise<DbHandle> {
     const client = dir ? new PGlite(dir) : new PGlite();
     const pgliteDb = drizzle(client, { schema });
     await migrate(pgliteDb, { migrationsFolder: MIGRATIONS_DIR });
+    const { types } = await import("@electric-sql/pglite");
+    const asText = (value: string) => value;
+    // The same parsers drizzle's PGlite session uses: dates and intervals stay text.
+    const parsers = {
+      [types.TIMESTAMP]: asText,
+      [types.TIMESTAMPTZ]: asText,
+      [types.INTERVAL]: asText,
+      [types.DATE]: asText,
+    };
+    rawRunners.set(
+      pgliteDb as unknown as Db,
+      async (text, params) => (await client.query(text, params, { parsers })).rows,
+    );
     return {
       db: pgliteDb as unknown as Db,
       driver: "pglite",

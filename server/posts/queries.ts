@@ -1,12 +1,13 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
+import { preparedVariants } from "@/db/prepared";
 import { posts } from "@/db/schema";
 import { DomainError } from "@/server/errors";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
 import { decodeCursor, encodeCursor, type PostSort } from "./cursor";
 import { titleSearchQuery } from "./search";
-import { liveCount, unfoldedCountCapped } from "@/server/ratings/live-count";
+import { liveRaters } from "@/server/ratings/live-count";
 import { parseStoredState, summarize } from "@/server/ratings/scoring/engine";
 import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
 import type { Steadiness } from "@/server/ratings/scoring/policy";
@@ -58,7 +59,7 @@ type PostRow = {
   created_at: string;
   created_us: string;
   rating_count: number;
-  unfolded: number | null;
+  live_count: number;
   score: number | null;
   rank: number;
   score_state?: string | null;
@@ -72,7 +73,7 @@ type PostRow = {
   avg_word_length: number;
 };
 
-function toSummary(row: PostRow, ratingCount: number): PostSummary {
+function toSummary(row: PostRow): PostSummary {
   return {
     id: row.id,
     title: row.title,
@@ -80,7 +81,7 @@ function toSummary(row: PostRow, ratingCount: number): PostSummary {
     author: { id: row.author_id, name: row.author_name },
     createdAt: row.created_at,
     // Live: folded ratings plus new ones the next fold will count; the score moves at that fold.
-    ratingCount,
+    ratingCount: row.live_count,
     score: row.score,
     rank: row.rank,
     myRating: row.my_rating,
@@ -95,7 +96,8 @@ function toSummary(row: PostRow, ratingCount: number): PostSummary {
 
 // The viewer's own rating as a scalar subquery: on PGlite a LEFT JOIN here was planned as a
 // full scan of ratings, the subquery is one primary-key probe per row of the page.
-function postColumns(viewerId: number | null): SQL {
+// `viewerId` is null for an anonymous viewer (a statement variant of its own), else the value to bind.
+function postColumns(viewerId: unknown): SQL {
   const myRating =
     viewerId === null
       ? sql`null::int`
@@ -103,7 +105,7 @@ function postColumns(viewerId: number | null): SQL {
   return sql`p.id, p.title, p.excerpt, p.author_id, u.name as author_name,
     ${isoTimestamp(sql`p.created_at`, "ms")} as created_at,
     ((extract(epoch from p.created_at) * 1000000)::bigint)::text as created_us,
-    ${unfoldedCountCapped(sql`p.id`)} as unfolded,
+    ${liveRaters(sql`p.id`)} as live_count,
     p.rating_count, p.score, ${RANK} as rank, ${myRating} as my_rating, p.locked_at is not null as locked, p.held_count >= 0.5 as held, p.word_count, p.avg_word_length,
     p.hidden_at is not null as hidden, ${isoTimestamp(sql`p.updated_at`, "ms")} as edited_at,
     ${isoTimestamp(sql`p.score_moved_at`, "ms")} as score_moved_at`;
@@ -123,7 +125,7 @@ const ORDER: Record<PostSort, SQL> = {
   most_rated: sql`p.rating_count desc, p.id desc`,
 };
 
-function keysetAfter(sort: PostSort, key: string, id: number): SQL {
+function keysetAfter(sort: PostSort, key: unknown, id: unknown): SQL {
   switch (sort) {
     case "newest":
       return sql`(p.created_at, p.id) < (timestamptz 'epoch' + ${key}::bigint * interval '1 microsecond', ${id})`;
@@ -153,45 +155,75 @@ export type ListPostsInput = {
   q?: string | null;
 };
 
+type ListVariant = `${PostSort}|${"cursor" | "first"}|${"search" | "all"}|${"viewer" | "anonymous"}`;
+type ListValues = {
+  viewerId: number | null;
+  cursorKey: string | null;
+  cursorId: number | null;
+  query: string | null;
+  fetch: number;
+};
+
+/** The page query: one prepared text per sort order × cursor × search × signed-in viewer. */
+const LIST = preparedVariants<ListVariant, ListValues>(
+  ["viewerId", "cursorKey", "cursorId", "query", "fetch"],
+  (variant, p) => {
+    const [sort, cursor, search, viewer] = variant.split("|") as [PostSort, string, string, string];
+    const conditions: SQL[] = [visible(false)];
+    if (cursor === "cursor") conditions.push(keysetAfter(sort, p.cursorKey, p.cursorId));
+    // The same expression as posts_title_search_idx, so the planner uses it.
+    if (search === "search")
+      conditions.push(sql`to_tsvector('simple', p.title) @@ to_tsquery('simple', ${p.query})`);
+    return sql`select ${postColumns(viewer === "viewer" ? p.viewerId : null)}
+        from posts p join users u on u.id = p.author_id
+        where ${sql.join(conditions, sql` and `)}
+        order by ${ORDER[sort]}
+        limit ${p.fetch}`;
+  },
+);
+
 export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage> {
-  const conditions: SQL[] = [visible(false)];
+  let cursor: { key: string; id: number } | null = null;
   if (input.cursor) {
-    const cursor = decodeCursor(input.cursor, input.sort);
+    cursor = decodeCursor(input.cursor, input.sort);
     if (!cursor)
       throw new DomainError("INVALID", "cursor is not a valid page cursor for this sort order", {
         field: "cursor",
       });
-    conditions.push(keysetAfter(input.sort, cursor.key, cursor.id));
   }
+  let query: string | null = null;
   if (input.q?.trim()) {
-    const query = titleSearchQuery(input.q);
+    query = titleSearchQuery(input.q);
     // Only punctuation: nothing can match it, and the index has no entry to look up.
     if (!query) return { items: [], nextCursor: null };
-    conditions.push(
-      // The same expression as posts_title_search_idx, so the planner uses it.
-      sql`to_tsvector('simple', p.title) @@ to_tsquery('simple', ${query})`,
-    );
   }
-  const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
-  const found = await rows<PostRow>(
-    db,
-    sql`select ${postColumns(input.viewerId)}
-        from posts p join users u on u.id = p.author_id
-        ${where}
-        order by ${ORDER[input.sort]}
-        limit ${input.limit + 1}`,
-  );
+  const variant: ListVariant = `${input.sort}|${cursor ? "cursor" : "first"}|${query ? "search" : "all"}|${input.viewerId === null ? "anonymous" : "viewer"}`;
+  const found = await LIST(variant).rows<PostRow>(db, {
+    viewerId: input.viewerId,
+    cursorKey: cursor?.key ?? null,
+    cursorId: cursor?.id ?? null,
+    query,
+    fetch: input.limit + 1,
+  });
   const page = found.slice(0, input.limit);
   const last = page.at(-1);
   const nextCursor =
     found.length > input.limit && last
       ? encodeCursor({ sort: input.sort, key: sortKey(input.sort, last), id: last.id })
       : null;
-  const items = await Promise.all(
-    page.map(async (row) => toSummary(row, await liveCount(db, row.id, row.rating_count, row.unfolded))),
-  );
-  return { items, nextCursor };
+  return { items: page.map(toSummary), nextCursor };
 }
+
+/** One post: one prepared text per signed-in viewer × moderator view (hidden posts shown). */
+const BY_ID = preparedVariants<
+  `${"viewer" | "anonymous"}|${"hidden" | "visible"}`,
+  { id: number; viewerId: number | null }
+>(["id", "viewerId"], (variant, p) => {
+  const [viewer, hidden] = variant.split("|");
+  return sql`select ${postColumns(viewer === "viewer" ? p.viewerId : null)}, p.content, p.score_state
+        from posts p join users u on u.id = p.author_id
+        where p.id = ${p.id} and ${visible(hidden === "hidden")}`;
+});
 
 export async function getPost(
   db: Db,
@@ -199,16 +231,13 @@ export async function getPost(
   viewerId: number | null,
   includeHidden = false,
 ): Promise<PostDetail | null> {
-  const [row] = await rows<PostRow>(
-    db,
-    sql`select ${postColumns(viewerId)}, p.content, p.score_state
-        from posts p join users u on u.id = p.author_id
-        where p.id = ${id} and ${visible(includeHidden)}`,
-  );
+  const [row] = await BY_ID(
+    `${viewerId === null ? "anonymous" : "viewer"}|${includeHidden ? "hidden" : "visible"}`,
+  ).rows<PostRow>(db, { id, viewerId });
   if (!row) return null;
   const summary = row.score_state ? summarize(parseStoredState(row.score_state)) : null;
   return {
-    ...toSummary(row, await liveCount(db, row.id, row.rating_count, row.unfolded)),
+    ...toSummary(row),
     content: row.content ?? "",
     histogram: summary?.histogram ?? emptyHistogram(),
     scoreAllIncluded: summary?.scoreAllIncluded ?? null,

@@ -5,6 +5,7 @@ import { lockEngine } from "./engine-lock";
 import { recordCorrection } from "@/server/telemetry/metrics";
 import { inSpan } from "@/server/telemetry/tracing";
 import { runFold } from "./fold";
+import { repairRaterCounts } from "./rater-counts";
 import { summarize } from "./scoring/engine";
 import type { RatingWindow } from "./scoring/policy";
 import { scorePosts } from "./scoring/windows";
@@ -16,7 +17,7 @@ export type CorrectionReport = {
   policy: string;
   windowSeconds: number;
   postsChecked: number;
-  /** Posts whose stored windows, count or score differed from a recompute of what they should hold. */
+  /** Posts whose stored windows, count, live rater count or score differed from a recompute of what they should hold. */
   postsDrifted: number;
   /** Window rows rewritten to match the ratings as they are now (includes ratings not folded yet). */
   windowsRepaired: number;
@@ -95,6 +96,12 @@ async function correctChunk(db: Db, config: EngineConfig, from: number, to: numb
       if (!Object.is(post.score, truth?.score ?? null) || countDiff !== 0) drifted.add(post.id);
       maxScoreDifference = Math.max(maxScoreDifference, scoreDiff);
       maxCountDifference = Math.max(maxCountDifference, countDiff);
+    }
+
+    // The live rater counts, checked and repaired against the ratings as they are now.
+    for (const [id, difference] of await repairRaterCounts(tx, range)) {
+      drifted.add(id);
+      maxCountDifference = Math.max(maxCountDifference, Math.abs(difference));
     }
 
     // 2. Bring the windows to the ratings as they are now, marking the rows folded to what was read.

@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
-import { liveCount, unfoldedCountCapped } from "./live-count";
+import { liveRaters } from "./live-count";
 import { PostLockedError, PostNotFoundError, ratablePost, replaced, type RatingResult } from "./submit";
 
 /**
  * How a rating is removed, so that every aggregate loses it exactly once: the row becomes a
  * tombstone (score null, updated now) that stays pending until the fold subtracts what it last
  * counted (folded_score in the window of folded_at) and deletes it, in one transaction. The live
- * count drops at once, as it subtracts cleared rows the fold still counts.
+ * count (post_rater_counts, kept by triggers) drops at once.
  */
 const TOMBSTONE = sql`previous_score = score, previous_updated_at = updated_at, score = null, updated_at = clock_timestamp()`;
 
@@ -15,8 +15,7 @@ type ClearRow = {
   locked: boolean;
   previous_score: number | null;
   previous_updated_at: string | null;
-  folded: number;
-  unfolded: number | null;
+  live: number;
   score: number | null;
 };
 
@@ -37,8 +36,7 @@ export async function clearRating(db: Db, input: { postId: number; userId: numbe
         select t.locked_at is not null as locked,
                (select previous_score::int from cleared) as previous_score,
                (select ${isoTimestamp(sql`previous_updated_at`, "us")} from cleared) as previous_updated_at,
-               t.rating_count as folded,
-               ${unfoldedCountCapped(sql`t.id`)} as unfolded,
+               ${liveRaters(sql`t.id`)} as live,
                t.score
         from target t`,
   );
@@ -51,10 +49,7 @@ export async function clearRating(db: Db, input: { postId: number; userId: numbe
   return {
     postId: input.postId,
     myRating: null,
-    ratingCount:
-      row.unfolded !== null
-        ? row.folded + row.unfolded - removed
-        : await liveCount(db, input.postId, row.folded, row.unfolded),
+    ratingCount: row.live - removed,
     score: row.score,
     changed,
     updatedAt: null,

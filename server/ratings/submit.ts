@@ -1,9 +1,10 @@
 import { sql, type SQL } from "drizzle-orm";
-import { isoTimestamp, rows, type Db } from "@/db/client";
+import { isoTimestamp, type Db } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 import { DomainError } from "@/server/errors";
 import { serverConfig } from "@/server/env";
 import { windowStartIso } from "./scoring/windows";
-import { liveCount, unfoldedCountCapped } from "./live-count";
+import { liveRaters } from "./live-count";
 
 export type RatingResult = {
   postId: number;
@@ -39,7 +40,7 @@ export class PostLockedError extends DomainError {
 }
 
 /** SQL: the post as a rating sees it; no row when it is deleted or hidden (a rating gets 404). */
-export function ratablePost(postId: number): SQL {
+export function ratablePost(postId: unknown): SQL {
   return sql`select id, locked_at, rating_count, score from posts
              where id = ${postId} and deleted_at is null and hidden_at is null`;
 }
@@ -50,8 +51,7 @@ type SubmitRow = {
   previous_score: number | null;
   previous_updated_at: string | null;
   updated_at: string | null;
-  folded: number;
-  unfolded: number | null;
+  live: number;
   inserted: number;
   score: number | null;
 };
@@ -65,18 +65,14 @@ type SubmitRow = {
  * concurrently (the conflicting row is locked and re-checked). Re-submitting the same score matches
  * the WHERE of DO UPDATE, so nothing is written.
  */
-export async function submitRating(
-  db: Db,
-  input: { postId: number; userId: number; score: number },
-): Promise<RatingResult> {
-  // A missing post yields no row (the target CTE); a foreign-key error here can only mean the
-  // user's account is gone, which the protected procedure turns into 401.
-  const result = await rows<SubmitRow>(
-    db,
-    sql`with target as (${ratablePost(input.postId)}),
+/** The submit statement, built once (bench/pgbench.ts runs its text on Postgres alone). */
+export const SUBMIT_STATEMENT = preparedQuery<{ postId: number; userId: number; score: number }>(
+  ["postId", "userId", "score"],
+  (p) =>
+    sql`with target as (${ratablePost(p.postId)}),
         up as (
           insert into ratings as r (post_id, user_id, score, created_at, updated_at)
-          select id, ${input.userId}, ${input.score}, now(), clock_timestamp() from target where locked_at is null
+          select id, ${p.userId}, ${p.score}, now(), clock_timestamp() from target where locked_at is null
           on conflict (post_id, user_id) do update
             set previous_score = r.score, previous_updated_at = r.updated_at,
                 score = excluded.score, updated_at = excluded.updated_at
@@ -88,26 +84,29 @@ export async function submitRating(
                (select previous_score::int from up) as previous_score,
                (select ${isoTimestamp(sql`previous_updated_at`, "us")} from up) as previous_updated_at,
                (select ${isoTimestamp(sql`updated_at`, "us")} from up) as updated_at,
-               t.rating_count as folded,
-               ${unfoldedCountCapped(sql`t.id`)} as unfolded,
-               -- This statement's snapshot cannot see its own insert (or the revival of a cleared
-               -- rating, which the snapshot counts as −1): count it explicitly.
+               ${liveRaters(sql`t.id`)} as live,
+               -- This statement's snapshot cannot see its own new rating (an insert, or the revival
+               -- of a cleared one): count it explicitly.
                (select count(*)::int from up where previous_score is null) as inserted,
                t.score
         from target t`,
-  );
+);
+
+export async function submitRating(
+  db: Db,
+  input: { postId: number; userId: number; score: number },
+): Promise<RatingResult> {
+  // A missing post yields no row (the target CTE); a foreign-key error here can only mean the
+  // user's account is gone, which the protected procedure turns into 401.
+  const result = await SUBMIT_STATEMENT.rows<SubmitRow>(db, input);
   const [row] = result;
   if (!row) throw new PostNotFoundError(input.postId);
   if (row.locked) throw new PostLockedError(input.postId);
   return {
     postId: input.postId,
     myRating: input.score,
-    // Exact below the cap (this statement's own insert added, as its snapshot cannot see it); above
-    // it, the live count of a post rated faster than it is folded, at most a second old.
-    ratingCount:
-      row.unfolded !== null
-        ? row.folded + row.unfolded + row.inserted
-        : await liveCount(db, input.postId, row.folded, row.unfolded),
+    // Exact: the count in this statement's snapshot plus its own new rating (O(1), post_rater_counts).
+    ratingCount: row.live + row.inserted,
     score: row.score,
     changed: row.changed,
     updatedAt: row.updated_at,

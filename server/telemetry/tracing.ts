@@ -3,6 +3,7 @@
 // calls straight through, so the hot paths pay one boolean check and nothing else.
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from "@opentelemetry/api";
 import { PgPreparedQuery } from "drizzle-orm/pg-core";
+import { observePreparedStatements } from "@/db/prepared";
 import type { OperationsConfig } from "@/server/operations/config";
 
 const TRACER_NAME = "steadystar";
@@ -100,12 +101,18 @@ function instrumentDatabase(): void {
   }
   proto[INSTRUMENTED] = true;
   proto.queryWithCache = function (this: unknown, queryString, params, query) {
-    const verb = statementVerb(queryString);
-    return inSpan(
-      `db ${verb}`,
-      { "db.system": "postgresql", "db.operation.name": verb, "db.query.text": queryString },
-      () => original.call(this, queryString, params, query),
-      SpanKind.CLIENT,
-    );
+    return statementSpan(queryString, () => original.call(this, queryString, params, query));
   };
+  // The hot statements run on the driver directly (db/prepared.ts), past drizzle's method.
+  observePreparedStatements(statementSpan);
+}
+
+function statementSpan<T>(queryString: string, run: () => Promise<T>): Promise<T> {
+  const verb = statementVerb(queryString);
+  return inSpan(
+    `db ${verb}`,
+    { "db.system": "postgresql", "db.operation.name": verb, "db.query.text": queryString },
+    run,
+    SpanKind.CLIENT,
+  );
 }

@@ -1,0 +1,137 @@
+// Postgres-side capacity of the rating submit, with no app in between.
+// pgbench runs, on a database of its own, (1) the submit statement exactly as the app sends it
+// (server/ratings/submit.ts compiles it once; here its $n become pgbench variables), prepared,
+// (2) a bare prepared single-row upsert of a rating, the floor of writing one, and (3) the submit
+// statement unprepared (pgbench's extended protocol: a parse and plan per call, as with
+// DATABASE_PREPARE unset), each from an empty ratings table with the same random users and posts.
+// Run by `npm run bench` after the load scenarios (same run) and alone by `npm run bench:pgbench`.
+// PGBENCH names the binary (default: the PostgreSQL 15 one, else pgbench on PATH).
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Placeholder } from "drizzle-orm";
+import postgres from "postgres";
+import { SUBMIT_STATEMENT } from "@/server/ratings/submit";
+import { freshBenchDatabase } from "./bench-db";
+import { replaceSection } from "./report";
+
+export type PgbenchOptions = { seconds: number; clients: number; users: number; posts: number };
+const DB_NAME = "steadystar_pgbench";
+
+function pgbenchBinary(): string {
+  if (process.env.PGBENCH) return process.env.PGBENCH;
+  const pg15 = "/usr/lib/postgresql/15/bin/pgbench";
+  return existsSync(pg15) ? pg15 : "pgbench";
+}
+
+/** The app's submit statement with its $n turned into the pgbench variables :postId, :userId, :score. */
+export function submitScript(): string {
+  const { text, params } = SUBMIT_STATEMENT.compiled();
+  // pgbench takes any :word, even inside a string literal, for a variable: the time formats'
+  // colons are spelled chr(58) (a constant expression, folded when the statement is planned).
+  const colonFree = text.replace(
+    /'([^']*:[^']*)'/g,
+    (_match, literal: string) => `replace('${literal.replaceAll(":", "#")}', '#', chr(58))`,
+  );
+  const body = colonFree.replace(/\$(\d+)/g, (_match, n: string) => {
+    const param = params[Number(n) - 1];
+    if (param instanceof Placeholder) return `:${param.name}`;
+    if (typeof param === "number") return String(param);
+    throw new Error(`the submit statement has a parameter pgbench cannot stand in for: $${n}`);
+  });
+  // pgbench reads a statement to the first unquoted semicolon at the end of a line; one line is safest.
+  return `${body
+    .replace(/--[^\n]*\n/g, "\n")
+    .replace(/\s+/g, " ")
+    .trim()};`;
+}
+
+const BARE_UPSERT = `insert into ratings (post_id, user_id, score) values (:postId, :userId, :score)
+  on conflict (post_id, user_id) do update set score = excluded.score, updated_at = clock_timestamp();`
+  .replace(/\s+/g, " ")
+  .trim();
+
+type Run = { name: string; mode: "prepared" | "extended"; statement: string };
+type Result = Run & { tps: number; latencyMs: number; failed: number };
+
+/** Runs the three statements and writes the "pgbench" section of docs/benchmarks.md. */
+export async function runPgbench(opts: PgbenchOptions): Promise<void> {
+  const DB_URL = await freshBenchDatabase(DB_NAME);
+  const sql = postgres(DB_URL, { max: 1, onnotice: () => {} });
+  const { users, posts } = opts;
+  await sql`insert into users (email, name, password_hash)
+            select 'pgbench' || g || '@bench.test', 'User ' || g, 'no-sign-in' from generate_series(1, ${users}) g`;
+  await sql`insert into posts (author_id, title, content, excerpt, word_count, avg_word_length)
+            select 1, 'Post ' || g, 'Some words.', 'Some words.', 2, 5 from generate_series(1, ${posts}) g`;
+  const [range] = await sql<{ ulo: number; uhi: number; plo: number; phi: number }[]>`
+    select (select min(id) from users) as ulo, (select max(id) from users) as uhi,
+           (select min(id) from posts) as plo, (select max(id) from posts) as phi`;
+  if (!range) throw new Error("no users or posts");
+  await sql`vacuum analyze`;
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), "steadystar-pgbench-"));
+  const variables = [
+    `\\set postId random(${range.plo}, ${range.phi})`,
+    `\\set userId random(${range.ulo}, ${range.uhi})`,
+    `\\set score random(0, 5)`,
+  ].join("\n");
+  const runs: Run[] = [
+    { name: "submit statement, prepared", mode: "prepared", statement: submitScript() },
+    { name: "bare single-row upsert, prepared", mode: "prepared", statement: BARE_UPSERT },
+    { name: "submit statement, unprepared", mode: "extended", statement: submitScript() },
+  ];
+  const url = new URL(DB_URL);
+  const results: Result[] = [];
+  for (const [i, run] of runs.entries()) {
+    await sql`truncate ratings, post_rater_counts`;
+    const file = path.join(dir, `script-${i}.sql`);
+    writeFileSync(file, `${variables}\n${run.statement}\n`);
+    const out = execFileSync(
+      pgbenchBinary(),
+      [
+        "-n",
+        `-M${run.mode}`,
+        `-c${opts.clients}`,
+        "-j2",
+        `-T${opts.seconds}`,
+        `-f${file}`,
+        `-h${url.hostname}`,
+        `-p${url.port || "5432"}`,
+        `-U${decodeURIComponent(url.username) || "postgres"}`,
+        DB_NAME,
+      ],
+      { encoding: "utf8", env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) } },
+    );
+    const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? NaN);
+    const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1] ?? NaN);
+    const failed = Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0);
+    results.push({ ...run, tps, latencyMs, failed });
+    console.log(`[pgbench] ${run.name}: ${tps.toFixed(0)} tps, latency ${latencyMs} ms, ${failed} failed`);
+  }
+  const [{ version } = { version: "?" }] = await sql<
+    { version: string }[]
+  >`select split_part(version(), ' ', 2) as version`;
+  await sql.end();
+
+  const bare = results.find((r) => r.name.startsWith("bare"))!.tps;
+  const submit = results[0]!.tps;
+  const section = [
+    "## Postgres-side capacity of the submit (pgbench)",
+    "",
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}); PostgreSQL ${version}; pgbench on the same machine, ${opts.clients} clients, 2 threads, ${opts.seconds} s per run, ${users.toLocaleString("en")} users × ${posts.toLocaleString("en")} posts drawn at random, each run from an empty ratings table (the live-count triggers on, as in the app).`,
+    "",
+    "Command: `npm run bench:pgbench` (bench/pgbench.ts).",
+    "",
+    "| statement | protocol | transactions/s | latency avg ms | failed | vs bare upsert |",
+    "|---|---|---|---|---|---|",
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${r.mode} | ${r.tps.toFixed(0)} | ${r.latencyMs} | ${r.failed} | ${(r.tps / bare).toFixed(2)}× |`,
+    ),
+    "",
+    `- submit statement prepared vs bare prepared upsert: ${(submit / bare).toFixed(2)}× (target ≥ 0.8×)`,
+  ].join("\n");
+  replaceSection("docs/benchmarks.md", "pgbench", section);
+  console.log("[pgbench] docs/benchmarks.md updated");
+}
