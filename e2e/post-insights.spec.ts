@@ -97,13 +97,13 @@ for (const viewport of [
           .locator(".recharts-yAxis-tick-labels")
           .first()
           .locator(".recharts-cartesian-axis-tick-value")
-          .allInnerTexts(),
+          .allTextContents(),
       ).toEqual(["0", "1", "2", "3", "4", "5"]);
       const counts = await plot
         .locator(".recharts-yAxis-tick-labels")
         .nth(1)
         .locator(".recharts-cartesian-axis-tick-value")
-        .allInnerTexts();
+        .allTextContents();
       expect(Math.max(...counts.map(Number)), "the burst's window sets the count scale").toBeGreaterThan(5);
 
       // The held burst: shaded on the plot, listed in words, and in the table.
