@@ -5,7 +5,8 @@ import Link from "next/link";
 import { useState, useSyncExternalStore, type FormEvent } from "react";
 import { z } from "zod";
 import { newPassword, requestPasswordResetInput } from "@/server/api/inputs";
-import { Field, FormError, SubmitButton } from "./field";
+import { EmailField, PasswordField } from "./credential-fields";
+import { FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
 
@@ -78,15 +79,7 @@ export function ForgotPasswordForm() {
   if (request.isSuccess) return <p role="status">{request.data.message}</p>;
   return (
     <form onSubmit={onSubmit} noValidate className="form">
-      <Field
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        required
-        maxLength={254}
-        error={fieldErrors.email}
-      />
+      <EmailField error={fieldErrors.email} />
       <FormError message={formError} />
       <SubmitButton pending={request.isPending} label="Send reset link" pendingLabel="Sending…" />
       <p className="hint">
@@ -135,24 +128,8 @@ export function ResetPasswordForm() {
   if (!token) return <p className="error">{MISSING_TOKEN}</p>;
   return (
     <form onSubmit={onSubmit} noValidate className="form">
-      <Field
-        label="New password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={8}
-        maxLength={200}
-        error={fieldErrors.password}
-      />
-      <Field
-        label="Repeat the new password"
-        name="confirm"
-        type="password"
-        autoComplete="new-password"
-        required
-        error={fieldErrors.confirm}
-      />
+      <PasswordField kind="new" label="New password" error={fieldErrors.password} />
+      <PasswordField kind="new" label="Repeat the new password" name="confirm" error={fieldErrors.confirm} />
       <FormError message={fieldErrors.token ? `This ${fieldErrors.token}` : formError} />
       <SubmitButton pending={reset.isPending} label="Set new password" pendingLabel="Saving…" />
     </form>
