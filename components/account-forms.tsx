@@ -8,7 +8,7 @@ import { newPassword, requestPasswordResetInput } from "@/server/api/inputs";
 import { EmailField, PasswordField } from "./credential-fields";
 import { FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
-import { useFormErrors } from "./use-form-errors";
+import { useFormErrors, type FieldErrors } from "./use-form-errors";
 
 function subscribeToHash(onChange: () => void) {
   window.addEventListener("hashchange", onChange);
@@ -25,6 +25,14 @@ function useLinkToken(): string | null {
   return new URLSearchParams(hash.replace(/^#/, "")).get("token");
 }
 
+/**
+ * A refused link as a sentence. The server puts it on the token field ("this link is invalid, …" or
+ * zod's "must not be empty"), which these forms do not show as an input.
+ */
+function linkError(fieldErrors: FieldErrors, formError: string | null): string | null {
+  return fieldErrors.token?.replace(/^(this link )?/, "This link ") ?? formError;
+}
+
 const MISSING_TOKEN =
   "This link is incomplete: open the whole link from the mail (copying only part of it loses the token).";
 
@@ -39,7 +47,7 @@ export function ConfirmEmail() {
       onSuccess: () => (status === "authenticated" ? update() : undefined),
     }),
   );
-  const { formError, fromServer } = useFormErrors();
+  const { fieldErrors, formError, fromServer } = useFormErrors();
 
   if (confirm.isSuccess)
     return (
@@ -60,7 +68,7 @@ export function ConfirmEmail() {
       ) : (
         <p className="error">{MISSING_TOKEN}</p>
       )}
-      <FormError message={formError?.replace(/^token: /, "This ") ?? null} />
+      <FormError message={linkError(fieldErrors, formError)} />
     </div>
   );
 }
@@ -130,7 +138,7 @@ export function ResetPasswordForm() {
     <form onSubmit={onSubmit} noValidate className="form">
       <PasswordField kind="new" label="New password" error={fieldErrors.password} />
       <PasswordField kind="new" label="Repeat the new password" name="confirm" error={fieldErrors.confirm} />
-      <FormError message={fieldErrors.token ? `This ${fieldErrors.token}` : formError} />
+      <FormError message={linkError(fieldErrors, formError)} />
       <SubmitButton pending={reset.isPending} label="Set new password" pendingLabel="Saving…" />
     </form>
   );

@@ -59,7 +59,7 @@ function NamePanel({ account }: { account: AccountOverview }) {
 
   return (
     <form onSubmit={onSubmit} noValidate className="form" aria-labelledby="name-heading">
-      <h2 id="name-heading">Display name</h2>
+      <h2 id="name-heading">Your name</h2>
       <Field
         label="Display name"
         name="name"

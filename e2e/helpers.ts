@@ -40,7 +40,7 @@ export function firstCard(page: Page) {
 export async function signOut(page: Page) {
   await Promise.all([
     page.waitForResponse((res) => res.url().endsWith("/api/auth/signout") && res.ok()),
-    page.getByRole("button", { name: "Sign out" }).click(),
+    page.getByRole("button", { name: "Sign out", exact: true }).click(),
   ]);
   await expect(page.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
   await page.waitForURL((url) => url.pathname === "/");

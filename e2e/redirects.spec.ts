@@ -5,6 +5,8 @@ import { hydrated, registerNewUser, signOut } from "./helpers";
 const BYPASSES = ["/\\evil.example/", "/%09/evil.example/", "/\\/evil.example/", "/.//evil.example/"];
 
 test("sign-in never follows a callbackUrl off the site", async ({ page, baseURL }) => {
+  // Four sign-ins and sign-outs in one test.
+  test.slow();
   const offSite: string[] = [];
   // Matched by host: the sign-in page's own URL names evil.example in its query.
   await page.route(
