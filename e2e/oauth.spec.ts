@@ -39,7 +39,7 @@ for (const viewport of VIEWPORTS) {
     test("a new identity gets a verified account without a password", async ({ page, browser }) => {
       const login = uniqueLogin();
       await signInAtIssuer(page, login);
-      await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+      await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
       await page.getByRole("link", { name: "Settings" }).click();
       await hydrated(page);
       await expect(page.getByText(login)).toBeVisible();
@@ -68,7 +68,7 @@ for (const viewport of VIEWPORTS) {
       await page.getByRole("button", { name: "Confirm my email" }).click();
       await expect(page.getByRole("status")).toContainText("is confirmed");
       await signInAtIssuer(page, user.email);
-      await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+      await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
       await expect(page.locator(".who")).toHaveText(user.name);
       await page.getByRole("link", { name: "Settings" }).click();
       await hydrated(page);

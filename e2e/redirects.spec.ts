@@ -24,7 +24,7 @@ test("sign-in never follows a callbackUrl off the site", async ({ page, baseURL 
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
     await expect.poll(() => new URL(page.url()).origin, callback).toBe(new URL(baseURL ?? "").origin);
     expect(new URL(page.url()).pathname, callback).not.toMatch(/^\/\//);
     await signOut(page);

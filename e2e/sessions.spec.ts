@@ -33,6 +33,6 @@ test("a session cookie copied before sign-out is refused after it", async ({ pag
   // The browser that signed out can sign in again at once, as a new session.
   await signIn(page, user.email, user.password);
   await page.reload();
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
   await thief.dispose();
 });
