@@ -40,9 +40,10 @@ export default defineConfig([
     ["components/**"],
     {
       // What client components may share with the server: input schemas, sort names, the score
-      // scale, the query client's options and the batch cap. Everything else under server/ is server-only.
+      // scale, the query client's options, the batch cap and the sign-in callback rule. Everything else
+      // under server/ is server-only.
       regex:
-        "^@/(app|scripts|bench|db)/|^@/server/(?!(api/inputs|api/query-client|api/batch|posts/sorts|ratings/scale)$)",
+        "^@/(app|scripts|bench|db)/|^@/server/(?!(api/inputs|api/query-client|api/batch|callback-url|posts/cursor|posts/sorts|ratings/scale)$)",
     },
     "components/ runs in the browser: it may import types from server/, and only the modules shared with it.",
   ),

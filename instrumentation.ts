@@ -10,6 +10,8 @@ export async function register() {
   await startTracing(config.operations); // off unless an OTLP endpoint is set
   const { recordSocketAddresses } = await import("./server/client-address");
   recordSocketAddresses();
+  const { refuseUnsupportedMethods } = await import("./server/http-methods");
+  refuseUnsupportedMethods(); // TRACE would otherwise end in a 500 inside Next.js, on every path
   if (!config.jobs.embeddedScheduler) return;
   const { getJobsDb } = await import("./server/runtime");
   const { startEmbeddedScheduler } = await import("./server/jobs/scheduler");

@@ -5,9 +5,10 @@ import Link from "next/link";
 import { useState, useSyncExternalStore, type FormEvent } from "react";
 import { z } from "zod";
 import { newPassword, requestPasswordResetInput } from "@/server/api/inputs";
-import { Field, FormError, SubmitButton } from "./field";
+import { EmailField, PasswordField } from "./credential-fields";
+import { FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
-import { useFormErrors } from "./use-form-errors";
+import { useFormErrors, type FieldErrors } from "./use-form-errors";
 
 function subscribeToHash(onChange: () => void) {
   window.addEventListener("hashchange", onChange);
@@ -24,6 +25,14 @@ function useLinkToken(): string | null {
   return new URLSearchParams(hash.replace(/^#/, "")).get("token");
 }
 
+/**
+ * A refused link as a sentence. The server puts it on the token field ("this link is invalid, …" or
+ * zod's "must not be empty"), which these forms do not show as an input.
+ */
+function linkError(fieldErrors: FieldErrors, formError: string | null): string | null {
+  return fieldErrors.token?.replace(/^(this link )?/, "This link ") ?? formError;
+}
+
 const MISSING_TOKEN =
   "This link is incomplete: open the whole link from the mail (copying only part of it loses the token).";
 
@@ -38,7 +47,7 @@ export function ConfirmEmail() {
       onSuccess: () => (status === "authenticated" ? update() : undefined),
     }),
   );
-  const { formError, fromServer } = useFormErrors();
+  const { fieldErrors, formError, fromServer } = useFormErrors();
 
   if (confirm.isSuccess)
     return (
@@ -59,7 +68,7 @@ export function ConfirmEmail() {
       ) : (
         <p className="error">{MISSING_TOKEN}</p>
       )}
-      <FormError message={formError?.replace(/^token: /, "This ") ?? null} />
+      <FormError message={linkError(fieldErrors, formError)} />
     </div>
   );
 }
@@ -78,15 +87,7 @@ export function ForgotPasswordForm() {
   if (request.isSuccess) return <p role="status">{request.data.message}</p>;
   return (
     <form onSubmit={onSubmit} noValidate className="form">
-      <Field
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        required
-        maxLength={254}
-        error={fieldErrors.email}
-      />
+      <EmailField error={fieldErrors.email} />
       <FormError message={formError} />
       <SubmitButton pending={request.isPending} label="Send reset link" pendingLabel="Sending…" />
       <p className="hint">
@@ -135,25 +136,9 @@ export function ResetPasswordForm() {
   if (!token) return <p className="error">{MISSING_TOKEN}</p>;
   return (
     <form onSubmit={onSubmit} noValidate className="form">
-      <Field
-        label="New password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={8}
-        maxLength={200}
-        error={fieldErrors.password}
-      />
-      <Field
-        label="Repeat the new password"
-        name="confirm"
-        type="password"
-        autoComplete="new-password"
-        required
-        error={fieldErrors.confirm}
-      />
-      <FormError message={fieldErrors.token ? `This ${fieldErrors.token}` : formError} />
+      <PasswordField kind="new" label="New password" error={fieldErrors.password} />
+      <PasswordField kind="new" label="Repeat the new password" name="confirm" error={fieldErrors.confirm} />
+      <FormError message={linkError(fieldErrors, formError)} />
       <SubmitButton pending={reset.isPending} label="Set new password" pendingLabel="Saving…" />
     </form>
   );

@@ -6,7 +6,8 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { z } from "zod";
 import { registerInput } from "@/server/api/inputs";
-import { sameOriginPath } from "./callback-url";
+import { sameOriginPath } from "@/server/callback-url";
+import { EmailField, PasswordField } from "./credential-fields";
 import { Field, FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
@@ -43,22 +44,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
 
   return (
     <form onSubmit={onSubmit} method="post" noValidate className="form">
-      <Field
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        required
-        error={fieldErrors.email}
-      />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        error={fieldErrors.password}
-      />
+      <EmailField error={fieldErrors.email} />
+      <PasswordField kind="current" error={fieldErrors.password} />
       <FormError message={formError} />
       <SubmitButton pending={pending} label="Sign in" pendingLabel="Signing in…" />
       <p className="hint">
@@ -92,15 +79,7 @@ export function RegisterForm() {
 
   return (
     <form onSubmit={onSubmit} method="post" noValidate className="form">
-      <Field
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        required
-        maxLength={254}
-        error={fieldErrors.email}
-      />
+      <EmailField error={fieldErrors.email} />
       <Field
         label="Name"
         name="name"
@@ -109,16 +88,7 @@ export function RegisterForm() {
         maxLength={80}
         error={fieldErrors.name}
       />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={8}
-        maxLength={200}
-        error={fieldErrors.password}
-      />
+      <PasswordField kind="new" error={fieldErrors.password} />
       <FormError message={formError} />
       <SubmitButton pending={register.isPending} label="Create account" pendingLabel="Creating account…" />
       <p className="hint">

@@ -12,6 +12,7 @@ import {
 } from "@/server/api/inputs";
 import type { AccountOverview } from "@/server/users/settings";
 import { signInWith } from "./auth-forms";
+import { EmailField, PasswordField } from "./credential-fields";
 import { Field, FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
@@ -58,7 +59,7 @@ function NamePanel({ account }: { account: AccountOverview }) {
 
   return (
     <form onSubmit={onSubmit} noValidate className="form" aria-labelledby="name-heading">
-      <h2 id="name-heading">Display name</h2>
+      <h2 id="name-heading">Your name</h2>
       <Field
         label="Display name"
         name="name"
@@ -132,21 +133,11 @@ function EmailPanel({ account }: { account: AccountOverview }) {
       )}
       {account.hasPassword ? (
         <>
-          <Field
-            label="New email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            maxLength={254}
-            required
-            error={fieldErrors.email}
-          />
-          <Field
+          <EmailField label="New email" error={fieldErrors.email} />
+          <PasswordField
+            kind="current"
             label="Your password"
             name="emailPassword"
-            type="password"
-            autoComplete="current-password"
-            required
             error={fieldErrors.currentPassword}
           />
           <FormError message={formError} />
@@ -207,24 +198,13 @@ function PasswordPanel({ account }: { account: AccountOverview }) {
   return (
     <form onSubmit={onSubmit} noValidate className="form" aria-labelledby="password-heading">
       <h2 id="password-heading">Password</h2>
-      <Field
+      <PasswordField
+        kind="current"
         label="Current password"
         name="currentPassword"
-        type="password"
-        autoComplete="current-password"
-        required
         error={fieldErrors.currentPassword}
       />
-      <Field
-        label="New password"
-        name="newPassword"
-        type="password"
-        autoComplete="new-password"
-        minLength={8}
-        maxLength={200}
-        required
-        error={fieldErrors.newPassword}
-      />
+      <PasswordField kind="new" label="New password" name="newPassword" error={fieldErrors.newPassword} />
       <FormError message={formError} />
       <Saved message={saved} />
       <SubmitButton pending={change.isPending} label="Change password" pendingLabel="Saving…" />
@@ -233,15 +213,25 @@ function PasswordPanel({ account }: { account: AccountOverview }) {
 }
 
 /**
- * Sessions are signed cookies with a per-account version, not rows: they cannot be listed one by
- * one, but raising the version ends all of them, which is what signing out does.
+ * Sessions are signed cookies, not rows: they cannot be listed one by one, but raising the
+ * account's session version ends all of them at once.
  */
 function SessionsPanel() {
+  const trpc = useTRPC();
   const router = useRouter();
+  const endAll = useMutation(trpc.account.signOutEverywhere.mutationOptions());
+  const { formError, fromServer } = useFormErrors();
   const [pending, setPending] = useState(false);
 
   async function onSignOutEverywhere() {
     setPending(true);
+    try {
+      await endAll.mutateAsync();
+    } catch (error) {
+      setPending(false);
+      return fromServer(error);
+    }
+    // This browser's session ended with the others; clear its cookie too.
     await signOut({ redirect: false });
     router.push("/signin");
     router.refresh();
@@ -251,9 +241,10 @@ function SessionsPanel() {
     <section aria-labelledby="sessions-heading" className="form">
       <h2 id="sessions-heading">Sessions</h2>
       <p className="hint">
-        Signing out ends every session of your account, in every browser and device. Changing or resetting
-        your password does too.
+        Signing out ends this browser&apos;s session. To end every session of your account, in every browser
+        and device, sign out everywhere; changing or resetting your password does too.
       </p>
+      <FormError message={formError} />
       <button type="button" className="secondary" onClick={onSignOutEverywhere} disabled={pending}>
         {pending ? "Signing out…" : "Sign out everywhere"}
       </button>
@@ -295,24 +286,12 @@ function DeletePanel({ account }: { account: AccountOverview }) {
         </button>
       ) : (
         <form onSubmit={onSubmit} noValidate className="form">
-          <Field
+          <EmailField
             label={`Type your email (${account.email}) to confirm`}
-            name="email"
-            type="email"
             autoComplete="off"
-            required
             error={fieldErrors.email}
           />
-          {account.hasPassword && (
-            <Field
-              label="Password"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              error={fieldErrors.password}
-            />
-          )}
+          {account.hasPassword && <PasswordField kind="current" error={fieldErrors.password} />}
           <FormError message={formError} />
           <SubmitButton
             pending={remove.isPending}

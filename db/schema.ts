@@ -230,6 +230,22 @@ export const oauthAccounts = pgTable(
   ],
 );
 
+/**
+ * Sessions signed out one by one (server/users/sessions.ts): a session JWT carries its own id, and an
+ * id listed here is refused until the row expires, which is after every JWT of that session has.
+ */
+export const endedSessions = pgTable(
+  "ended_sessions",
+  {
+    sessionId: text("session_id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("ended_sessions_expires_idx").on(t.expiresAt)],
+);
+
 /** One row per nightly correction run: what it checked, the drift it found, what it repaired. */
 export const correctionReports = pgTable("correction_reports", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),

@@ -20,7 +20,7 @@ export async function registerNewUser(
   await page.getByLabel("Name").fill(user.name);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
   return user;
 }
 
@@ -30,7 +30,7 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
 }
 
 export function firstCard(page: Page) {
@@ -40,7 +40,7 @@ export function firstCard(page: Page) {
 export async function signOut(page: Page) {
   await Promise.all([
     page.waitForResponse((res) => res.url().endsWith("/api/auth/signout") && res.ok()),
-    page.getByRole("button", { name: "Sign out" }).click(),
+    page.getByRole("button", { name: "Sign out", exact: true }).click(),
   ]);
   await expect(page.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
   await page.waitForURL((url) => url.pathname === "/");

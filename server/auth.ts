@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import type { Db } from "@/db/client";
 import { setTimeout as sleep } from "node:timers/promises";
 import { identityFromProfile, oauthProviders } from "./auth-providers";
+import { sameOriginUrl } from "./callback-url";
 import { clientAddress } from "./client-address";
 import { authSecret, serverConfig } from "./env";
 import { type Limits } from "./limits";
@@ -13,7 +14,7 @@ import { normalizeEmail } from "./users/email";
 import { accountForIdentity, signInWithOAuth } from "./users/oauth";
 import { getRole, type Role } from "./users/roles";
 import { accountOverview } from "./users/settings";
-import { sessionUserId } from "./users/sessions";
+import { endSession, newSessionId, SESSION_MAX_AGE_SECONDS, sessionUserId } from "./users/sessions";
 
 declare module "next-auth" {
   interface Session {
@@ -30,6 +31,8 @@ declare module "next-auth/jwt" {
     role?: Role;
     /** The account's session version when this session was issued (server/users/sessions.ts). */
     sv?: number;
+    /** This session's own id, fixed at sign-in; signing out ends it (server/users/sessions.ts). */
+    sid?: string;
   }
 }
 
@@ -101,7 +104,7 @@ export function authOptions(deps: { openDb?: () => Promise<Db> } = {}): NextAuth
   const openDb = deps.openDb ?? getDb;
   return {
     secret: authSecret(),
-    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/signin" },
     providers: [
       CredentialsProvider({
@@ -115,6 +118,11 @@ export function authOptions(deps: { openDb?: () => Promise<Db> } = {}): NextAuth
       ...oauthProviders(),
     ],
     callbacks: {
+      // next-auth's own rule throws on a URL it cannot parse (a tampered callback-url cookie, say),
+      // which answers 500: any URL that is not on this site leads to the home page instead.
+      redirect({ url, baseUrl }) {
+        return sameOriginUrl(url, baseUrl)?.href ?? baseUrl;
+      },
       // An OAuth identity signs in only as the account signInWithOAuth picks (or creates) for it.
       async signIn({ account, profile }) {
         if (!account || account.type !== "oauth") return true;
@@ -134,11 +142,12 @@ export function authOptions(deps: { openDb?: () => Promise<Db> } = {}): NextAuth
           );
           if (!linked) throw new SessionEndedError();
           const { id, name, email, role, sessionVersion } = linked;
-          return { ...token, sub: String(id), name, email, role, sv: sessionVersion };
+          return { ...token, sub: String(id), name, email, role, sv: sessionVersion, sid: newSessionId() };
         }
         if (user) {
           token.role = user.role;
           token.sv = user.sessionVersion;
+          token.sid = newSessionId();
           return token;
         }
         const db = await openDb();
@@ -168,10 +177,13 @@ export function authOptions(deps: { openDb?: () => Promise<Db> } = {}): NextAuth
         return session;
       },
     },
-    // Signing out clears this browser's cookie only. Ending every session at sign-out raced with an
-    // immediate sign-in: a request still carrying the ended cookie was answered with a cookie reset
-    // that wiped the new session. "Sign out everywhere" in /settings, a password change or reset and
-    // a change of role end every session (server/users/sessions.ts).
+    events: {
+      // Signing out ends this session, every copy of its cookie included, and no other: a new
+      // sign-in right after is a new session. next-auth passes the decoded JWT of the request.
+      async signOut(message) {
+        if ("token" in message) await endSession(await openDb(), message.token);
+      },
+    },
     logger: {
       error(code, metadata) {
         if (metadata instanceof SessionEndedError) return;

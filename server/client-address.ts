@@ -1,6 +1,6 @@
 // The client's address, for per-address rate limits. Forwarding headers are written by whoever
 // sends the request, so they are believed only as far as TRUST_PROXY says proxies in front wrote them.
-import http from "node:http";
+import { addRequestHook } from "./http-hooks";
 
 /**
  * Where the client's address comes from:
@@ -54,24 +54,14 @@ export function clientAddress(get: (name: string) => string | null | undefined, 
   }
 }
 
-type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
-const installed = Symbol.for("steadystar.recordSocketAddresses");
-
 /**
  * Makes every HTTP server in this process stamp each request with its TCP peer's address
  * (SOCKET_ADDRESS_HEADER), before Next.js sees it. `next start` keeps a client's X-Forwarded-For as
  * sent and offers route handlers no other way to the socket. Idempotent.
  */
 export function recordSocketAddresses(): void {
-  const prototype = http.Server.prototype as unknown as { emit: Emit; [installed]?: true };
-  if (prototype[installed]) return;
-  const emit = prototype.emit;
-  prototype.emit = function (event, ...args) {
-    if (event === "request") {
-      const req = args[0] as http.IncomingMessage;
-      req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
-    }
-    return emit.call(this, event, ...args);
-  };
-  prototype[installed] = true;
+  addRequestHook("recordSocketAddresses", (req) => {
+    req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
+    return false;
+  });
 }

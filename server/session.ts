@@ -1,7 +1,8 @@
 import "server-only";
 import { decode } from "next-auth/jwt";
 import { authSecret, serverConfig } from "@/server/env";
-import type { SessionClaims } from "@/server/users/sessions";
+import type { Db } from "@/db/client";
+import { sessionIdentity, type SessionClaims } from "@/server/users/sessions";
 
 // The signed-in user of a session cookie. next-auth's getToken derives its key and decrypts the
 // JWE on every call (~250 µs of CPU on Node 20); a cookie is sent unchanged on every request of a
@@ -48,8 +49,8 @@ export function sessionTokenFromCookies(
 }
 
 /**
- * The claims of a session cookie header that say who it is and which session version it was issued
- * under (server/users/sessions.ts decides whether that session is still current), or null for no
+ * The claims of a session cookie header that say who it is, which session it belongs to and which
+ * session version it was issued under (server/users/sessions.ts decides whether that session is still current), or null for no
  * cookie, a bad one or an expired one.
  */
 export async function sessionClaims(
@@ -61,9 +62,21 @@ export async function sessionClaims(
   const cached = decoded.get(token);
   if (cached && cached.until > now) return cached.claims;
   const jwt = await decode({ token, secret: authSecret() }).catch(() => null);
-  const claims = jwt ? { sub: jwt.sub ?? null, sv: jwt.sv } : null;
+  const claims = jwt ? { sub: jwt.sub ?? null, sv: jwt.sv, sid: jwt.sid } : null;
   const expires = typeof jwt?.exp === "number" ? jwt.exp * 1000 : Number.POSITIVE_INFINITY;
   if (decoded.size >= DECODED_MAX) decoded.clear();
   decoded.set(token, { claims, until: Math.min(now + DECODED_TTL_MS, expires) });
   return claims;
+}
+
+/**
+ * True when the Cookie header carries a session cookie that is authentic but no longer current
+ * (signed out, ended with every session of its account, or of a deleted account). next-auth would
+ * answer such a request with a cookie that clears the session; a late request of a signed-out tab
+ * would then wipe the cookie of a sign-in made meanwhile, so the auth route answers it itself.
+ */
+export async function carriesEndedSession(cookieHeader: string | null, db: Db): Promise<boolean> {
+  const claims = await sessionClaims(cookieHeader);
+  if (!claims) return false;
+  return (await sessionIdentity(db, claims)).userId === null;
 }

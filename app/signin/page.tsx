@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { OAuthButtons, SignInForm } from "@/components/auth-forms";
-import { sameOriginPath } from "@/components/callback-url";
+import { sameOriginPath } from "@/server/callback-url";
 import { getSession } from "@/server/api/rsc";
 import { serverConfig } from "@/server/env";
 import { providerButtons } from "@/server/auth-providers";

@@ -223,6 +223,7 @@ const PROCEDURES = {
   "account.changeName": { type: "mutation", parser: inputs.changeNameInput, tier: "protected" },
   "account.changeEmail": { type: "mutation", parser: inputs.changeEmailInput, tier: "protected" },
   "account.changePassword": { type: "mutation", parser: inputs.changePasswordInput, tier: "protected" },
+  "account.signOutEverywhere": { type: "mutation", parser: null, tier: "protected" },
   "account.delete": { type: "mutation", parser: inputs.deleteAccountInput, tier: "protected" },
 } satisfies Record<ProcedurePath, Spec>;
 
@@ -273,6 +274,21 @@ function adminAuth(): Auth {
   const auth = world.auths.find((a) => a.identity?.role === "admin");
   if (!auth) throw new Error("no admin auth");
   return auth;
+}
+
+// Procedures that end every session of the caller's account: they run as a user of their own, so
+// the world's identities stay signed in for the cases after them.
+const ENDS_SESSIONS = new Set(["account.signOutEverywhere"]);
+
+async function authFor(procPath: string, auth: Auth): Promise<Auth> {
+  if (!ENDS_SESSIONS.has(procPath) || auth.identity === null) return auth;
+  const userId = await makeUser(db);
+  await db.execute(sql`update users set role = ${auth.identity.role} where id = ${userId}`);
+  return {
+    label: `a new ${auth.identity.role}`,
+    headers: { cookie: await sessionCookie(String(userId)) },
+    identity: { userId, role: auth.identity.role },
+  };
 }
 
 async function buildWorld() {
@@ -434,6 +450,8 @@ async function semantics(procPath: string, input: unknown, identity: Identity): 
     case "admin.lockPost":
     case "admin.unlockPost":
       return { statuses: [(await post()) ? 200 : 404], mayWrite: true };
+    case "account.signOutEverywhere":
+      return { statuses: [200], mayWrite: true };
     default:
       return ANY_OUTCOME;
   }
@@ -717,9 +735,10 @@ describe("fuzzing every procedure over HTTP", () => {
       const byPath = new Map(procedures.map((p) => [p.path, p]));
       for (let i = 0; i < RANDOM_CASES; i++) {
         const proc = procedures[i % procedures.length]!;
-        const auth = gen.chance(0.5)
-          ? gen.pick(world.auths.filter((a) => a.identity))
-          : gen.pick(world.auths);
+        const auth = await authFor(
+          proc.path,
+          gen.chance(0.5) ? gen.pick(world.auths.filter((a) => a.identity)) : gen.pick(world.auths),
+        );
         const rightMethod = proc.type === "query" ? "GET" : "POST";
         const method = gen.chance(0.1) ? (rightMethod === "GET" ? "POST" : "GET") : rightMethod;
         const json = toJson(gen, inputFor(gen, proc, i));
@@ -885,19 +904,20 @@ describe("fuzzing every procedure over HTTP", () => {
         mayWrite: false,
       });
     }
-    const admin = adminAuth().headers;
     for (const proc of procedures) {
+      // A new admin per request for a procedure that ends the caller's sessions (see authFor).
+      const admin = async () => (await authFor(proc.path, adminAuth())).headers;
       const wrong = proc.type === "query" ? "POST" : "GET";
       await run(
         `${wrong} ${proc.path}`,
-        request(proc.path, wrong, { json: "{}", headers: admin }),
+        request(proc.path, wrong, { json: "{}", headers: await admin() }),
         { statuses: [405], mayWrite: false },
         proc.path,
       );
       for (const method of ["PUT", "DELETE", "PATCH"]) {
         await run(
           `${method} ${proc.path}`,
-          request(proc.path, method, { json: "{}", headers: admin }),
+          request(proc.path, method, { json: "{}", headers: await admin() }),
           { statuses: [405, 415], mayWrite: false },
           proc.path,
         );
@@ -912,7 +932,7 @@ describe("fuzzing every procedure over HTTP", () => {
         const req = request(proc.path, "POST", {
           body: new TextEncoder().encode('{"postId":1}'),
           contentType,
-          headers: admin,
+          headers: await admin(),
         });
         await run(
           `POST ${proc.path} as ${contentType}`,
@@ -935,14 +955,14 @@ describe("fuzzing every procedure over HTTP", () => {
       );
       await run(
         `multipart ${proc.path}`,
-        request(proc.path, "POST", { body: form, contentType: null, headers: admin }),
+        request(proc.path, "POST", { body: form, contentType: null, headers: await admin() }),
         formOutcome,
         proc.path,
       );
       const bytes = request(proc.path, "POST", {
         body: new Uint8Array([0xff, 0xfe, 0x00, 0x7b]),
         contentType: "application/octet-stream",
-        headers: admin,
+        headers: await admin(),
       });
       const streamOutcome = await expectedFor(
         proc,
@@ -955,7 +975,7 @@ describe("fuzzing every procedure over HTTP", () => {
         const charset = request(proc.path, "POST", {
           json: "{}",
           contentType: "Application/JSON; charset=utf-16",
-          headers: admin,
+          headers: await admin(),
         });
         await run(
           `JSON with odd charset ${proc.path}`,
@@ -965,7 +985,7 @@ describe("fuzzing every procedure over HTTP", () => {
         );
         const invalidUtf8 = request(proc.path, "POST", {
           body: new Uint8Array([0x7b, 0x22, 0xff, 0xc0, 0x22, 0x3a, 0x31, 0x7d]),
-          headers: admin,
+          headers: await admin(),
         });
         await run(
           `invalid UTF-8 ${proc.path}`,

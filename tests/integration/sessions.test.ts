@@ -2,14 +2,18 @@ import { sql } from "drizzle-orm";
 import type { JWT } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
+import { rows } from "@/db/client";
 import { createTrpcHandler } from "@/server/api/http";
 import { authOptions } from "@/server/auth";
 import { setRole } from "@/server/users/roles";
 import { registerUser, verifyCredentials } from "@/server/users/accounts";
+import { carriesEndedSession } from "@/server/session";
 import {
   currentSessionVersion,
+  endSession,
   endSessions,
-  SESSION_VERSION_CACHE_MS,
+  SESSION_MAX_AGE_SECONDS,
+  SESSION_CACHE_MS,
   sessionUserId,
 } from "@/server/users/sessions";
 import { testDbForFile } from "../support/db";
@@ -54,8 +58,85 @@ async function listTokens(cookie: string): Promise<number> {
 }
 
 async function cookieOf(token: JWT) {
-  return sessionCookie(token.sub ?? "", undefined, { sv: token.sv });
+  return sessionCookie(token.sub ?? "", undefined, { sv: token.sv, sid: token.sid });
 }
+
+/** Signs out through next-auth's own event, with the JWT the sign-out request carried. */
+async function signOut(token: JWT) {
+  const options = authOptions({ openDb: async () => handle.db });
+  await options.events!.signOut!({ token, session: undefined as never });
+}
+
+describe("signing out", () => {
+  it("ends exactly the session it signs out of: every copy of its cookie, and no other session", async () => {
+    const user = await account();
+    const laptop = await signIn(user.email);
+    const phone = await signIn(user.email);
+    expect(laptop.sid).toEqual(expect.any(String));
+    expect(phone.sid).not.toBe(laptop.sid);
+    const copied = await cookieOf(laptop);
+    expect(await listTokens(copied)).toBe(200);
+
+    await signOut(laptop);
+
+    expect(await listTokens(copied)).toBe(401);
+    expect(await sessionFor(laptop)).toBeNull();
+    expect(await carriesEndedSession(copied, handle.db)).toBe(true);
+    // The account's other session goes on, and a sign-in right after is a new, current session.
+    expect(await listTokens(await cookieOf(phone))).toBe(200);
+    const again = await signIn(user.email);
+    expect(await listTokens(await cookieOf(again))).toBe(200);
+    expect(await carriesEndedSession(await cookieOf(again), handle.db)).toBe(false);
+    // Signing out twice changes nothing more.
+    await signOut(laptop);
+    expect(await listTokens(await cookieOf(phone))).toBe(200);
+  });
+
+  it("keeps an ended session's id until every JWT of that session has expired", async () => {
+    const user = await account();
+    const token = await signIn(user.email);
+    const at = Date.now();
+    await endSession(handle.db, token, at);
+    const [row] = await rows<{ expires_at: string }>(
+      handle.db,
+      sql`select expires_at::text from ended_sessions where session_id = ${token.sid ?? ""}`,
+    );
+    expect(new Date(row?.expires_at ?? 0).getTime()).toBeGreaterThan(at + SESSION_MAX_AGE_SECONDS * 1000);
+  });
+
+  it("ends every session of the account for a JWT from before sessions had ids", async () => {
+    const user = await account();
+    const legacy = { sub: String(user.id), sv: 0 };
+    const other = await signIn(user.email);
+    expect(await sessionUserId(handle.db, legacy)).toBe(user.id);
+
+    await signOut(legacy);
+
+    expect(await sessionUserId(handle.db, legacy)).toBeNull();
+    expect(await sessionFor(other)).toBeNull();
+  });
+
+  it(`another instance's sign-out takes effect here within ${SESSION_CACHE_MS} ms, not later`, async () => {
+    const user = await account();
+    const token = { sub: String(user.id), sv: 0, sid: "another-instance-session" };
+    const start = Date.now();
+    expect(await sessionUserId(handle.db, token, start)).toBe(user.id);
+    await handle.db.execute(
+      sql`insert into ended_sessions (session_id, user_id, expires_at) values (${token.sid}, ${user.id}, now() + interval '31 days')`,
+    );
+    expect(await sessionUserId(handle.db, token, start + SESSION_CACHE_MS - 1)).toBe(user.id);
+    expect(await sessionUserId(handle.db, token, start + SESSION_CACHE_MS)).toBeNull();
+  });
+
+  it("refuses a malformed session id, and says a garbage or missing cookie is no ended session", async () => {
+    const user = await account();
+    expect(await sessionUserId(handle.db, { sub: String(user.id), sid: 7 })).toBeNull();
+    expect(await sessionUserId(handle.db, { sub: String(user.id), sid: "x" })).toBeNull();
+    expect(await sessionUserId(handle.db, { sub: String(user.id), sid: "a".repeat(65) })).toBeNull();
+    expect(await carriesEndedSession(null, handle.db)).toBe(false);
+    expect(await carriesEndedSession("next-auth.session-token=garbage", handle.db)).toBe(false);
+  });
+});
 
 describe("ending sessions", () => {
   it("ending sessions refuses the same cookie in tRPC and in the session endpoint", async () => {
@@ -129,7 +210,7 @@ describe("ending sessions", () => {
     expect(await sessionUserId(handle.db, null)).toBeNull();
   });
 
-  it(`another instance's ending of sessions takes effect here within ${SESSION_VERSION_CACHE_MS} ms, not later`, async () => {
+  it(`another instance's ending of sessions takes effect here within ${SESSION_CACHE_MS} ms, not later`, async () => {
     const user = await account();
     const token = { sub: String(user.id), sv: 0 };
     const start = Date.now();
@@ -139,7 +220,7 @@ describe("ending sessions", () => {
       sql`update users set session_version = session_version + 1 where id = ${user.id}`,
     );
     expect(await currentSessionVersion(handle.db, user.id, start + 1)).toBe(0);
-    expect(await sessionUserId(handle.db, token, start + SESSION_VERSION_CACHE_MS - 1)).toBe(user.id);
-    expect(await sessionUserId(handle.db, token, start + SESSION_VERSION_CACHE_MS)).toBeNull();
+    expect(await sessionUserId(handle.db, token, start + SESSION_CACHE_MS - 1)).toBe(user.id);
+    expect(await sessionUserId(handle.db, token, start + SESSION_CACHE_MS)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sameOriginPath } from "@/components/callback-url";
+import { sameOriginPath } from "@/server/callback-url";
 
 const ORIGIN = "http://127.0.0.1:3000";
 

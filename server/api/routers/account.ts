@@ -85,6 +85,12 @@ export const accountRouter = router({
       return { changed: true };
     }),
 
+  /** "Sign out everywhere": every session of the account ends, the caller's too. */
+  signOutEverywhere: protectedProcedure.mutation(async ({ ctx }) => {
+    await endSessions(ctx.db, ctx.userId);
+    return { ended: true };
+  }),
+
   /** Ratings leave every aggregate, posts stay as "deleted user"'s, sessions and tokens end. */
   delete: protectedProcedure
     .input(deleteAccountInput)
