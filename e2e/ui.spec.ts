@@ -365,20 +365,18 @@ const SIGNED_IN = [
   "/users/1",
 ];
 
+/** The first post of the list asked for through the API (the seed's data decides which). */
+async function firstPostPath(page: Page, input: { sort?: string; limit: number }): Promise<string> {
+  const response = await page.request.get(
+    `/api/trpc/post.list?input=${encodeURIComponent(JSON.stringify(input))}`,
+  );
+  const body = (await response.json()) as { result: { data: { items: { id: number }[] } } };
+  return `/posts/${body.result.data.items[0]!.id}`;
+}
+
 async function resolvePath(page: Page, path: string): Promise<string> {
-  if (path === "held post") {
-    const input = encodeURIComponent(JSON.stringify({ sort: "most_rated", limit: 1 }));
-    const response = await page.request.get(`/api/trpc/post.list?input=${input}`);
-    const body = (await response.json()) as { result: { data: { items: { id: number }[] } } };
-    return `/posts/${body.result.data.items[0]!.id}`;
-  }
-  if (path === "first post") {
-    const response = await page.request.get(
-      `/api/trpc/post.list?input=${encodeURIComponent(JSON.stringify({ limit: 1 }))}`,
-    );
-    const body = (await response.json()) as { result: { data: { items: { id: number }[] } } };
-    return `/posts/${body.result.data.items[0]!.id}`;
-  }
+  if (path === "held post") return firstPostPath(page, { sort: "most_rated", limit: 1 });
+  if (path === "first post") return firstPostPath(page, { limit: 1 });
   return path;
 }
 
