@@ -399,7 +399,9 @@ test.describe("accessibility (axe)", () => {
 
   test.describe("signed in", () => {
     test.beforeAll(async ({ browser }) => {
-      const context = await browser.newContext();
+      // An empty state explicitly: this describe's storageState (the file written here) applies to
+      // every context the browser fixture opens.
+      const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
       await signInAsAdmin(await context.newPage());
       await context.storageState({ path: adminState });
       await context.close();
