@@ -1,11 +1,12 @@
 "use client";
 import { useState } from "react";
 import type { RatingBreakdown as Breakdown, StarSummary } from "@/server/posts/breakdown";
+import { countOf } from "./format";
 
 type Period = "allTime" | "recent";
 
-const ratings = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "rating" : "ratings"}`;
-const stars = (n: number) => `${n} ${n === 1 ? "star" : "stars"}`;
+const ratings = (n: number) => countOf(n, "rating");
+const stars = (n: number) => countOf(n, "star");
 
 /** Whole percentages, except that a nonzero share never reads as 0 %. */
 function percent(count: number, total: number): string {
