@@ -22,7 +22,7 @@ const { values: opts } = parseArgs({
 });
 const RUNS = Number(opts.runs);
 if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 9) throw new Error("--runs: a whole number from 1 to 9");
-const CHROME = process.env.CHROME_PATH ?? "/usr/bin/chromium";
+const CHROME = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
 type Category = (typeof CATEGORIES)[number];
 /** The targets of the project (issue 14): performance applies to mobile, the rest to both. */
