@@ -10,7 +10,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatTick, heldSpans, hourTicks, type TimelineRow } from "./timeline-data";
+import { formatTick, heldSpans, hourTicks, insetTicks, type TimelineRow } from "./timeline-data";
 
 export type TimelineChartProps = {
   rows: TimelineRow[];
@@ -61,7 +61,8 @@ export default function ScoreTimelineChart({ rows, from, to, windowMs, narrow }:
           type="number"
           scale="time"
           domain={[from, to]}
-          ticks={hourTicks(from, to, narrow ? 3 : 6)}
+          ticks={narrow ? insetTicks(from, to) : hourTicks(from, to, 6)}
+          interval={narrow ? 0 : "preserveEnd"}
           tickFormatter={formatTick}
           tick={AXIS_TEXT}
           allowDataOverflow

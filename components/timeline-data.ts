@@ -48,5 +48,17 @@ export function hourTicks(from: number, to: number, maxTicks: number): number[] 
   return ticks;
 }
 
+/**
+ * Two hour-aligned ticks for a narrow axis, each an eighth of the span in from its end: a centred
+ * dated label is wider than the gap to the edge at the ends of a phone-width axis, and a chart
+ * library that drops labels it cannot fit would then leave a single tick (or none) at some times
+ * of day.
+ */
+export function insetTicks(from: number, to: number): number[] {
+  const inset = (to - from) / 8;
+  const inner = hourTicks(from + inset, to - inset, 4);
+  return inner.length > 2 ? [inner[0]!, inner[inner.length - 1]!] : inner;
+}
+
 /** "Dec 1, 14:00" in UTC: every tick carries its date, the axis may span midnight. */
 export const formatTick = (ms: number): string => formatDateTime(ms, { year: false });

@@ -75,6 +75,10 @@ test("a user creates an API token, a script rates with it, and revoking it shuts
   expect((await rate()).status()).toBe(200);
 
   await page.getByRole("button", { name: "Revoke my script" }).click();
+  await page
+    .getByRole("alertdialog", { name: /Revoke “my script”\?/ })
+    .getByRole("button", { name: "Yes, revoke" })
+    .click();
   await expect(page.getByText("No tokens yet.")).toBeVisible();
   expect((await rate()).status()).toBe(401);
 });

@@ -7,7 +7,7 @@ import {
   formatUtcTime,
   readingMinutes,
 } from "@/components/format";
-import { heldSpans, hourTicks, timelineRows } from "@/components/timeline-data";
+import { heldSpans, hourTicks, insetTicks, timelineRows } from "@/components/timeline-data";
 
 describe("display formatting", () => {
   it.each([
@@ -58,6 +58,19 @@ describe("score timeline data", () => {
     expect(six.every((t, i) => t % (6 * HOUR) === 0 && (i === 0 || t > six[i - 1]!))).toBe(true);
     expect(six[0]).toBe(Date.UTC(2026, 11, 2, 0));
     expect(hourTicks(from, from + 3 * HOUR, 3)).toEqual([1, 2, 3].map((h) => Date.UTC(2026, 11, 1, 21 + h)));
+  });
+
+  it("gives a narrow axis two dated ticks away from its ends, whatever the time of day", () => {
+    for (let minutes = 0; minutes < 24 * 60; minutes += 7) {
+      const to = Date.UTC(2026, 11, 1) + minutes * 60_000;
+      const from = to - 24 * HOUR;
+      const ticks = insetTicks(from, to);
+      expect(ticks).toHaveLength(2);
+      expect(ticks[0]! - from).toBeGreaterThanOrEqual(3 * HOUR);
+      expect(to - ticks[1]!).toBeGreaterThanOrEqual(3 * HOUR);
+      expect(ticks[1]! - ticks[0]!).toBeGreaterThanOrEqual(12 * HOUR);
+      expect(ticks.every((t) => t % HOUR === 0)).toBe(true);
+    }
   });
 
   it("splits each window into counted and held ratings and merges consecutive held windows", () => {
