@@ -14,8 +14,14 @@ DROP TRIGGER "ratings_count_delete" ON "ratings";
 --> statement-breakpoint
 DROP FUNCTION "count_raters"();
 --> statement-breakpoint
+-- Each function first checks whether its statement can move a count at all, which is cheaper than
+-- starting the upsert for nothing: a single rating's submit fires both the insert and the update
+-- trigger, and one of them always has no rows.
 CREATE FUNCTION "count_inserted_raters"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF NOT EXISTS (SELECT FROM inserted_ratings WHERE score IS NOT NULL) THEN
+    RETURN NULL;
+  END IF;
   INSERT INTO post_rater_counts AS c (post_id, stripe, raters)
   SELECT post_id, user_id % 8, count(*)::int FROM inserted_ratings
   WHERE score IS NOT NULL
@@ -25,11 +31,17 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
--- The change of presence is counted from each side on its own (+1 per new row with a score, −1 per
--- old one) and summed per (post, stripe): the same as joining old and new rows on their key, without
--- the join, and still right if a statement ever changed a rating's key.
+-- A rating's key never changes, so only a score that becomes or stops being null changes presence:
+-- a statement with no null score on either side (re-rates, the fold marking ratings folded) moves
+-- nothing. Otherwise the change is counted from each side on its own (+1 per new row with a score,
+-- −1 per old one) and summed per (post, stripe): the same as joining old and new rows on their key,
+-- without the join.
 CREATE FUNCTION "count_updated_raters"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF NOT EXISTS (SELECT FROM updated_ratings_old WHERE score IS NULL)
+     AND NOT EXISTS (SELECT FROM updated_ratings_new WHERE score IS NULL) THEN
+    RETURN NULL;
+  END IF;
   INSERT INTO post_rater_counts AS c (post_id, stripe, raters)
   SELECT post_id, stripe, sum(delta)::int FROM (
     SELECT post_id, user_id % 8 AS stripe, 1 AS delta FROM updated_ratings_new WHERE score IS NOT NULL
@@ -44,6 +56,9 @@ $$;
 --> statement-breakpoint
 CREATE FUNCTION "count_deleted_raters"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF NOT EXISTS (SELECT FROM deleted_ratings WHERE score IS NOT NULL) THEN
+    RETURN NULL;
+  END IF;
   INSERT INTO post_rater_counts AS c (post_id, stripe, raters)
   SELECT post_id, user_id % 8, -count(*)::int FROM deleted_ratings
   WHERE score IS NOT NULL
