@@ -5,7 +5,8 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows, type Db, type DbHandle } from "@/db/client";
 import { MAX_BATCH_CALLS } from "@/server/api/batch";
-import { MAX_BODY_BYTES, createTrpcHandler } from "@/server/api/http";
+import { MAX_BODY_BYTES } from "@/server/api/http";
+import { trpcOverHttp } from "../support/trpc-http";
 import type { inferRouterInputs } from "@trpc/server";
 import { z } from "zod";
 import * as inputs from "@/server/api/inputs";
@@ -710,7 +711,7 @@ function toJson(gen: Gen, input: unknown): string | undefined {
 beforeAll(async () => {
   handle = await openTestDb();
   db = handle.db;
-  handler = createTrpcHandler(async () => db);
+  handler = trpcOverHttp(async () => db);
   await buildWorld();
 });
 
