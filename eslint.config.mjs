@@ -25,7 +25,14 @@ const CLIENT_IMPORTS = {
 const CLIENT_IMPORTS_MESSAGE =
   "client code runs in the browser: it may import types from server/, and only the modules shared with it.";
 
-const ABOVE_SERVER = ["@/app/**", "@/pages/**", "@/components/**", "@/scripts/**", "@/bench/**", "@/tests/**"];
+const ABOVE_SERVER = [
+  "@/app/**",
+  "@/pages/**",
+  "@/components/**",
+  "@/scripts/**",
+  "@/bench/**",
+  "@/tests/**",
+];
 
 export default defineConfig([
   ...nextVitals,
@@ -51,7 +58,11 @@ export default defineConfig([
   // `import "server-only"`, keeps server code out of the browser: the pages-router API route loads
   // server/ without the react-server condition, where that package throws (docs/architecture.md).
   {
-    ...forbid(["app/**/error.tsx", "app/**/global-error.tsx", "pages/**"], CLIENT_IMPORTS, CLIENT_IMPORTS_MESSAGE),
+    ...forbid(
+      ["app/**/error.tsx", "app/**/global-error.tsx", "pages/**"],
+      CLIENT_IMPORTS,
+      CLIENT_IMPORTS_MESSAGE,
+    ),
     ignores: ["pages/api/**"],
   },
   forbid(["tests/**"], { group: ["@/bench/**", "**/bench/**"] }, "Tests do not depend on the benchmarks."),

@@ -6,7 +6,6 @@ import type { AddressInfo } from "node:net";
 import { apiResolver } from "next/dist/server/api-utils/node/api-resolver";
 import type { Db } from "@/db/client";
 import { createTrpcApiHandler, TRPC_ENDPOINT, type TrpcApiHandler } from "@/server/api/http";
-import type { Limits } from "@/server/limits";
 import { config as routeConfig } from "@/pages/api/trpc/[trpc]";
 
 const PREFIX = `${TRPC_ENDPOINT}/`;
@@ -19,7 +18,14 @@ function serve(handler: TrpcApiHandler): { server: Server; port: Promise<number>
     const query: Record<string, string | string[]> = Object.fromEntries(url.searchParams);
     if (url.pathname.startsWith(PREFIX)) query.trpc = decodeURIComponent(url.pathname.slice(PREFIX.length));
     const previewKeys = { previewModeId: "", previewModeEncryptionKey: "", previewModeSigningKey: "" };
-    void apiResolver(req, res, query, { default: handler, config: routeConfig }, { ...previewKeys, dev: false }, false);
+    void apiResolver(
+      req,
+      res,
+      query,
+      { default: handler, config: routeConfig },
+      { ...previewKeys, dev: false },
+      false,
+    );
   });
   // A test file's server lives as long as its worker; it must not keep the worker alive.
   server.unref();
@@ -39,9 +45,21 @@ async function send(port: number, req: Request): Promise<Response> {
   const declared = headers["content-length"];
   if (body && declared !== undefined && /^\d+$/.test(declared) && Number(declared) < body.byteLength)
     body = body.subarray(0, Number(declared));
+  // A body without a declared length goes chunked, as Node sends POST, PUT and PATCH bodies (so the
+  // endpoint counts it while reading); other methods do not chunk by default, so they get a length.
+  if (body && declared === undefined && !["POST", "PUT", "PATCH"].includes(req.method))
+    headers["content-length"] = String(body.byteLength);
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
-      { host: "127.0.0.1", port, method: req.method, path: `${url.pathname}${url.search}`, headers },
+      // A connection per request: a request that lies about its length must not spoil the next.
+      {
+        host: "127.0.0.1",
+        port,
+        method: req.method,
+        path: `${url.pathname}${url.search}`,
+        headers,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -76,7 +94,7 @@ function responseHeaders(incoming: IncomingHttpHeaders): Headers {
  */
 export function trpcOverHttp(
   openDb: () => Promise<Db>,
-  options: { limits?: () => Limits } = {},
+  options: Parameters<typeof createTrpcApiHandler>[1] = {},
 ): (req: Request) => Promise<Response> {
   let served: ReturnType<typeof serve> | undefined;
   return async (req) => {
