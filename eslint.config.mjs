@@ -15,7 +15,24 @@ function forbid(files, restriction, message) {
   };
 }
 
-const ABOVE_SERVER = ["@/app/**", "@/components/**", "@/scripts/**", "@/bench/**", "@/tests/**"];
+// What client code may share with the server: input schemas, sort names, the score scale, the query
+// client's options, the batch cap and the sign-in callback rule. Everything else under server/ is
+// server-only.
+const CLIENT_IMPORTS = {
+  regex:
+    "^@/(app|pages|scripts|bench|db)/|^@/server/(?!(api/inputs|api/query-client|api/batch|callback-url|posts/cursor|posts/sorts|ratings/scale)$)",
+};
+const CLIENT_IMPORTS_MESSAGE =
+  "client code runs in the browser: it may import types from server/, and only the modules shared with it.";
+
+const ABOVE_SERVER = [
+  "@/app/**",
+  "@/pages/**",
+  "@/components/**",
+  "@/scripts/**",
+  "@/bench/**",
+  "@/tests/**",
+];
 
 export default defineConfig([
   ...nextVitals,
@@ -36,22 +53,23 @@ export default defineConfig([
     { group: ABOVE_SERVER },
     "server/ imports only server/ and db/ (components and scripts sit above it).",
   ),
-  forbid(
-    ["components/**"],
-    {
-      // What client components may share with the server: input schemas, sort names, the score
-      // scale, the query client's options, the batch cap and the sign-in callback rule. Everything else
-      // under server/ is server-only.
-      regex:
-        "^@/(app|scripts|bench|db)/|^@/server/(?!(api/inputs|api/query-client|api/batch|callback-url|posts/cursor|posts/sorts|ratings/scale)$)",
-    },
-    "components/ runs in the browser: it may import types from server/, and only the modules shared with it.",
-  ),
+  forbid(["components/**"], CLIENT_IMPORTS, CLIENT_IMPORTS_MESSAGE),
+  // The app's client entry points outside components/ hold to the same rule. This rule, not
+  // `import "server-only"`, keeps server code out of the browser: the pages-router API route loads
+  // server/ without the react-server condition, where that package throws (docs/architecture.md).
+  {
+    ...forbid(
+      ["app/**/error.tsx", "app/**/global-error.tsx", "pages/**"],
+      CLIENT_IMPORTS,
+      CLIENT_IMPORTS_MESSAGE,
+    ),
+    ignores: ["pages/api/**"],
+  },
   forbid(["tests/**"], { group: ["@/bench/**", "**/bench/**"] }, "Tests do not depend on the benchmarks."),
   {
     // Configuration is read once, in server/env.ts; next.config.mjs, instrumentation.ts and the
     // tooling configs read their own few variables before the app's modules exist.
-    files: ["app/**", "components/**", "server/**", "db/**", "scripts/**"],
+    files: ["app/**", "pages/**", "components/**", "server/**", "db/**", "scripts/**"],
     ignores: ["server/env.ts"],
     rules: {
       "no-restricted-properties": [

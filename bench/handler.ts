@@ -1,16 +1,17 @@
 // `npm run bench:handler` (after `npm run bench`, on its database): where a request's time goes
-// without Next.js around it. The same tRPC handler the route uses, the domain functions it calls,
-// and bare SQL, each driven in-process with 10 concurrent callers. Compared with the figures of
-// `npm run bench`, the difference is the cost of Next.js's request handling.
+// without Next.js's server around it. The same tRPC handler the route uses (behind a bare Node
+// HTTP server on loopback, run by Next's API-route resolver as in the tests), the domain functions
+// it calls, and bare SQL, each driven with 10 concurrent callers. Compared with the figures of
+// `npm run bench`, the difference is the cost of Next.js's routing and request handling.
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { NextRequest } from "next/server";
 import postgres from "postgres";
 import { openPostgres } from "@/db/client";
-import { createTrpcHandler } from "@/server/api/http";
 import { createLimits, limitsConfigFromEnv } from "@/server/limits";
 import { getPost, listPosts } from "@/server/posts/queries";
 import { submitRating } from "@/server/ratings/submit";
+import { trpcOverHttp } from "@/tests/support/trpc-http";
 import { replaceSection } from "./report";
 
 const URL_ = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/steadystar_bench";
@@ -46,7 +47,7 @@ async function main() {
   const limits = createLimits(
     limitsConfigFromEnv({ LIMIT_RATING_IP: "off", LIMIT_RATING_USER: "100000/10s" }),
   );
-  const handler = createTrpcHandler(async () => handle.db, { limits: () => limits });
+  const handler = trpcOverHttp(async () => handle.db, { limits: () => limits });
   const pool = data.tokens.slice(0, 200);
   const poolUsers = (
     await sql<{ user_id: number }[]>`select user_id from api_tokens order by id limit 200`
@@ -105,7 +106,7 @@ async function main() {
     "docs/benchmarks.md",
     "handler",
     [
-      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:handler\` on ${os.cpus().length} cores, Node ${process.version}, in-process (no HTTP, no Next.js), ${CONCURRENCY} concurrent callers sharing ${CALLS} calls after 200 warm-up calls, on the \`npm run bench\` database.`,
+      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:handler\` on ${os.cpus().length} cores, Node ${process.version}, the route's handler behind a bare Node HTTP server on loopback (no Next.js server), ${CONCURRENCY} concurrent callers sharing ${CALLS} calls after 200 warm-up calls, on the \`npm run bench\` database.`,
       "",
       "| what | calls/s | ms of wall time per call at 10 in flight |",
       "|---|---|---|",

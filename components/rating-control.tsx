@@ -34,7 +34,8 @@ export function RatingControl({ post }: { post: RatedFields }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { status } = useSession();
-  const pathname = usePathname();
+  // Null only in a pages-router page, where this component is never rendered; home is the safe return.
+  const pathname = usePathname() ?? "/";
   const [error, setError] = useState<Refusal | null>(null);
 
   function patchCaches(update: (p: RatedFields) => Partial<RatedFields>) {

@@ -1,4 +1,3 @@
-import "server-only";
 import { z } from "zod";
 import type { DatabaseOptions } from "@/db/client";
 import { jobMode, type JobMode } from "@/server/jobs/schedule";

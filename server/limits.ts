@@ -1,7 +1,6 @@
 // Rate limits: one sliding window of N requests per W per key, checked before anything is written.
 // With UPSTASH_REDIS_REST_URL + UPSTASH_REDIS_REST_TOKEN the counters live in Redis (through
 // @upstash/ratelimit) so they hold across serverless instances; without them, in this process.
-import "server-only";
 import { createHash } from "node:crypto";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";

@@ -1,4 +1,3 @@
-import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
 import { posts } from "@/db/schema";

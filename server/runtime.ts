@@ -1,4 +1,3 @@
-import "server-only";
 import { openDatabase, type Db, type DbHandle, type DbRole } from "@/db/client";
 import { serverConfig } from "@/server/env";
 import { createLimits, type Limits } from "@/server/limits";

@@ -1,4 +1,3 @@
-import "server-only";
 import { decode } from "next-auth/jwt";
 import { authSecret, serverConfig } from "@/server/env";
 import type { Db } from "@/db/client";

@@ -21,13 +21,23 @@ export function trpcCallCount(pathname: string): number {
   return count;
 }
 
-/** 400 with a tRPC-shaped error body for a request naming more calls than allowed, otherwise null. */
-export function refuseLargeBatch(pathname: string): Response | null {
+/** A refusal as status, headers and JSON body, so the proxy (web Response) and the Node mount answer alike. */
+export type JsonRefusal = { status: number; headers: Record<string, string>; body: unknown };
+
+/** The 400 for a request naming more calls than allowed (a tRPC-shaped error body), otherwise null. */
+export function largeBatchRefusal(pathname: string): JsonRefusal | null {
   const calls = trpcCallCount(pathname);
   if (calls <= MAX_BATCH_CALLS) return null;
   const message = `a batch may hold at most ${MAX_BATCH_CALLS} calls; this request has ${calls}: split it`;
-  return Response.json(
-    { error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400 } } },
-    { status: 400, headers: { "Cache-Control": "no-store" } },
-  );
+  return {
+    status: 400,
+    headers: { "Cache-Control": "no-store" },
+    body: { error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400 } } },
+  };
+}
+
+/** largeBatchRefusal as a web Response, for the proxy. */
+export function refuseLargeBatch(pathname: string): Response | null {
+  const refusal = largeBatchRefusal(pathname);
+  return refusal && Response.json(refusal.body, { status: refusal.status, headers: refusal.headers });
 }

@@ -1,4 +1,3 @@
-import "server-only";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { z } from "zod";

@@ -1,4 +1,3 @@
-import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
 import { preparedVariants } from "@/db/prepared";

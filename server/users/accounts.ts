@@ -1,4 +1,3 @@
-import "server-only";
 import { hash, verify, argon2id } from "argon2";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";

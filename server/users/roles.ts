@@ -1,4 +1,3 @@
-import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { rows, type Db } from "@/db/client";
 import { users } from "@/db/schema";

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from "node:crypto";
-import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@/server/errors";
 import { isoTimestamp, rows, type Db } from "@/db/client";

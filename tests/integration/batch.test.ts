@@ -1,12 +1,12 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { createTrpcHandler } from "@/server/api/http";
 import { MAX_BATCH_CALLS } from "@/server/api/batch";
 import { testDbForFile } from "../support/db";
 import { makePost, makeUser } from "../support/fixtures";
+import { trpcOverHttp } from "../support/trpc-http";
 
 const handle = testDbForFile();
-const handler = createTrpcHandler(async () => handle.db);
+const handler = trpcOverHttp(async () => handle.db);
 
 function batch(calls: number, method: "GET" | "POST") {
   const paths = Array.from({ length: calls }, () => "post.list").join(",");

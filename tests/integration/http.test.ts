@@ -1,12 +1,12 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { createTrpcHandler } from "@/server/api/http";
 import { testDbForFile } from "../support/db";
 import { sessionCookie } from "../support/session";
 import { fold, makePost, makeUser, snapshot } from "../support/fixtures";
+import { trpcOverHttp } from "../support/trpc-http";
 
 const handle = testDbForFile();
-const handler = createTrpcHandler(async () => handle.db);
+const handler = trpcOverHttp(async () => handle.db);
 
 async function call(
   path: string,

@@ -1,13 +1,13 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { createTrpcHandler } from "@/server/api/http";
 import { encodeCursor, POST_SORTS } from "@/server/posts/cursor";
 import { testDbForFile } from "../support/db";
 import { makePost, makeUser, snapshot } from "../support/fixtures";
 import { sessionCookie } from "../support/session";
+import { trpcOverHttp } from "../support/trpc-http";
 
 const handle = testDbForFile();
-const handler = createTrpcHandler(async () => handle.db);
+const handler = trpcOverHttp(async () => handle.db);
 
 type Answer = { status: number; message?: string };
 

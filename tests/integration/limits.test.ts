@@ -5,7 +5,6 @@ import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { createTrpcHandler } from "@/server/api/http";
 import { authorizeCredentials } from "@/server/auth";
 import { authSecret } from "@/server/env";
 import {
@@ -19,6 +18,7 @@ import { registerUser } from "@/server/users/accounts";
 import { openTestDb } from "../support/db";
 import { countRatings, makePost, makeUser, snapshot } from "../support/fixtures";
 import { startUpstashBridge, type UpstashBridge } from "../support/upstash-bridge";
+import { trpcOverHttp } from "../support/trpc-http";
 
 // With REDIS_URL set (CI sets it) every behaviour test runs twice: in-process and through the
 // Upstash REST protocol against that Redis; an unreachable REDIS_URL fails them. Without it, the
@@ -87,7 +87,7 @@ async function sessionCookie(userId: number): Promise<string> {
 type CallResult = { status: number; retryAfter: string | null; message?: string; data?: unknown };
 
 function client(limits: Limits) {
-  const handler = createTrpcHandler(async () => handle.db, { limits: () => limits });
+  const handler = trpcOverHttp(async () => handle.db, { limits: () => limits });
   return async (path: string, body: unknown, who: { userId?: number; ip: string }): Promise<CallResult> => {
     const headers: Record<string, string> = {
       "content-type": "application/json",

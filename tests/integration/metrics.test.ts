@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rows } from "@/db/client";
-import { createTrpcHandler } from "@/server/api/http";
 import { setPostLock } from "@/server/moderation";
 import { metricsResponse } from "@/server/operations/metrics-endpoint";
 import { createLimits, LIMIT_VARIABLES, limitsConfigFromEnv } from "@/server/limits";
@@ -13,6 +12,7 @@ import { fold, makePost, makeUser } from "../support/fixtures";
 import { parseScrape } from "../support/prometheus";
 import { sessionCookie } from "../support/session";
 import { trpcRequest } from "../support/trpc-request";
+import { trpcOverHttp } from "../support/trpc-http";
 
 const handle = testDbForFile();
 const TOKEN = "metrics-test-token-0123456789abcdef";
@@ -54,7 +54,7 @@ describe("/api/metrics", () => {
     ];
     await setPostLock(db, locked, author, true);
     const limits = createLimits(limitsConfigFromEnv({ ...noLimits, LIMIT_RATING_USER: "2/1m" }));
-    const handler = createTrpcHandler(async () => db, { limits: () => limits });
+    const handler = trpcOverHttp(async () => db, { limits: () => limits });
     const rate = async (userId: number, body: unknown) =>
       (
         await handler(

@@ -6,8 +6,8 @@ import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres, type DbHandle } from "@/db/client";
-import { createTrpcHandler } from "@/server/api/http";
 import { checkHealth } from "@/server/health";
+import { trpcOverHttp } from "../support/trpc-http";
 
 let frozen: Server;
 const frozenSockets = new Set<Socket>();
@@ -46,7 +46,7 @@ async function open(url: string): Promise<DbHandle> {
 }
 
 async function listPosts(handle: DbHandle) {
-  const handler = createTrpcHandler(async () => handle.db);
+  const handler = trpcOverHttp(async () => handle.db);
   const res = await handler(new NextRequest("http://localhost/api/trpc/post.list"));
   const json = (await res.json()) as { error?: { message: string; data: { code: string } } };
   return { status: res.status, retryAfter: res.headers.get("retry-after"), json };
@@ -75,7 +75,7 @@ describe.each([
 
   it("answers a signed-in API client 503 too (the token lookup happens before the procedure)", async () => {
     const handle = await open(url());
-    const handler = createTrpcHandler(async () => handle.db);
+    const handler = trpcOverHttp(async () => handle.db);
     const res = await handler(
       new NextRequest("http://localhost/api/trpc/post.list", { headers: { authorization: "Bearer ss_x" } }),
     );

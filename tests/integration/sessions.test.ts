@@ -3,7 +3,6 @@ import type { JWT } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { createTrpcHandler } from "@/server/api/http";
 import { authOptions } from "@/server/auth";
 import { setRole } from "@/server/users/roles";
 import { registerUser, verifyCredentials } from "@/server/users/accounts";
@@ -18,9 +17,10 @@ import {
 } from "@/server/users/sessions";
 import { testDbForFile } from "../support/db";
 import { sessionCookie } from "../support/session";
+import { trpcOverHttp } from "../support/trpc-http";
 
 const handle = testDbForFile();
-const handler = createTrpcHandler(async () => handle.db);
+const handler = trpcOverHttp(async () => handle.db);
 let nextEmail = 0;
 
 async function account(role: "user" | "admin" = "user") {

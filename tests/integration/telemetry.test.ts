@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import type { Db } from "@/db/client";
-import { createTrpcHandler } from "@/server/api/http";
 import { createLimits, LIMIT_VARIABLES, limitsConfigFromEnv } from "@/server/limits";
 import { engineConfig } from "@/server/ratings/config";
 import { runCorrection } from "@/server/ratings/correction";
@@ -19,6 +18,7 @@ import { startOtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver";
 import { sessionCookie } from "../support/session";
 import { trpcRequest } from "../support/trpc-request";
 import { startUpstashBridge, type UpstashBridge } from "../support/upstash-bridge";
+import { trpcOverHttp } from "../support/trpc-http";
 
 const handle = testDbForFile();
 const REDIS_URL = process.env.REDIS_URL;
@@ -89,7 +89,7 @@ describe("traces exported over OTLP/HTTP", () => {
       }),
       prefix: `steadystar-test:${randomBytes(6).toString("hex")}`,
     });
-    const handler = createTrpcHandler(async () => db, { limits: () => limits });
+    const handler = trpcOverHttp(async () => db, { limits: () => limits });
     const requestId = `trace-test-${randomBytes(4).toString("hex")}`;
     const res = await handler(
       trpcRequest("rating.submit", {
@@ -128,7 +128,7 @@ describe("traces exported over OTLP/HTTP", () => {
     const earlier = new Set((await exported((s) => s.name === "fold")).map((s) => s.spanId));
     const postId = await makePost(db, await makeUser(db));
     const raters = await Promise.all([1, 2, 3].map(() => makeUser(db)));
-    const handler = createTrpcHandler(async () => db, {
+    const handler = trpcOverHttp(async () => db, {
       limits: () => createLimits(limitsConfigFromEnv(noLimits)),
     });
     for (const rater of raters) {
@@ -179,7 +179,7 @@ describe("traces exported over OTLP/HTTP", () => {
   it("an unexpected failure answers 500 with a request id that the log line and the span carry too", async () => {
     // A database without the app's tables: every query of the procedure fails unexpectedly.
     const empty = new PGlite();
-    const handler = createTrpcHandler(async () => drizzle(empty) as unknown as Db);
+    const handler = trpcOverHttp(async () => drizzle(empty) as unknown as Db);
     const res = await handler(trpcRequest("post.list", { query: {} }));
     expect(res.status).toBe(500);
     const body = (await res.json()) as { error: { message: string; data: { requestId: string } } };

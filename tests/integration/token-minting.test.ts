@@ -2,14 +2,14 @@ import { sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
-import { createTrpcHandler } from "@/server/api/http";
 import { createToken, MAX_TOKENS_PER_USER, revokeToken } from "@/server/users/tokens";
 import { testDbForFile } from "../support/db";
 import { makeUser, snapshot } from "../support/fixtures";
 import { sessionCookie } from "../support/session";
+import { trpcOverHttp } from "../support/trpc-http";
 
 const handle = testDbForFile();
-const handler = createTrpcHandler(async () => handle.db);
+const handler = trpcOverHttp(async () => handle.db);
 
 async function createVia(headers: Record<string, string>, name = "minted") {
   const res = await handler(

@@ -1,13 +1,13 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { createTrpcHandler } from "@/server/api/http";
 import { MAX_TOKENS_PER_USER } from "@/server/users/tokens";
 import { testDbForFile } from "../support/db";
 import { sessionCookie } from "../support/session";
 import { callerFor, makePost, makeUser, snapshot } from "../support/fixtures";
+import { trpcOverHttp } from "../support/trpc-http";
 
 const handle = testDbForFile();
-const handler = createTrpcHandler(async () => handle.db);
+const handler = trpcOverHttp(async () => handle.db);
 
 async function rate(postId: number, headers: Record<string, string>) {
   const res = await handler(
