@@ -41,15 +41,12 @@ export function formatDateTime(value: string | number, { year = true } = {}): st
   });
 }
 
-/** "Dec 1, 07:05 PM" in UTC, from Unix seconds (held-rating times on the post and moderation pages). */
+/**
+ * "Dec 1, 19:05" in UTC, from Unix seconds: held-rating and lock times on the post and moderation
+ * pages, written as the timeline writes its times (formatDateTime without the year).
+ */
 export function formatUtcTime(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleString("en", {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: "UTC",
-  });
+  return formatDateTime(seconds * 1000, { year: false });
 }
 
 /** Minutes at 230 words a minute, at least one. */

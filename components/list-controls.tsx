@@ -20,7 +20,7 @@ export function ListControls({ sort, q }: { sort: PostSort; q?: string }) {
     <div className="controls">
       <nav aria-label="Sort posts" className="tabs">
         {(Object.keys(SORT_LABELS) as PostSort[]).map((s) => (
-          <Link key={s} href={href(s)} aria-current={s === sort ? "page" : undefined}>
+          <Link key={s} href={href(s)} prefetch={false} aria-current={s === sort ? "page" : undefined}>
             {SORT_LABELS[s]}
           </Link>
         ))}

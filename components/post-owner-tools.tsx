@@ -1,11 +1,17 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSession } from "next-auth/react";
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Confirm } from "./confirm";
-import { CreatePostForm } from "./create-post-form";
 import { useTRPC } from "./trpc";
+
+// The form brings the post schema (zod) with it: loaded when the author opens it, so the post page's
+// first load, read mostly by people who are not its author, does not carry it.
+const CreatePostForm = dynamic(() => import("./create-post-form").then((m) => m.CreatePostForm), {
+  loading: () => <p className="hint">Loading the editor…</p>,
+});
 
 type OwnPost = { id: number; title: string; content: string; author: { id: number } };
 

@@ -10,14 +10,10 @@ import { RatingControl } from "./rating-control";
 import { RatingBreakdown } from "./rating-breakdown";
 import { ScoreBadge } from "./score-badge";
 import { PostByline } from "./score-moved";
+import { HISTORY_HOURS, LIVE_MS } from "./post-queries";
 import { ScoreTimeline } from "./score-timeline";
 import { SteadinessBanner } from "./steadiness-banner";
 import { useTRPC } from "./trpc";
-
-/** Counts and score refresh this often while the page is visible (TanStack Query pauses hidden tabs). */
-const LIVE_MS = 15_000;
-/** The timeline's period. */
-const HISTORY_HOURS = 24;
 
 /** `windowSeconds`: the engine's window, so the timeline draws each window (and held period) its true width. */
 export function PostView({ id, windowSeconds }: { id: number; windowSeconds: number }) {
@@ -41,7 +37,9 @@ export function PostView({ id, windowSeconds }: { id: number; windowSeconds: num
   return (
     <article className="post">
       <p>
-        <Link href="/">← All posts</Link>
+        <Link href="/" prefetch={false}>
+          ← All posts
+        </Link>
       </p>
       <h1>{post.title}</h1>
       <PostByline post={post} />

@@ -119,7 +119,9 @@ export function RatingControl({ post }: { post: RatedFields }) {
       <div className="rating">
         <StarRating value={null} onRate={() => {}} disabled label="Rating (sign in to rate)" />
         <p className="hint">
-          <Link href={`/signin?callbackUrl=${encodeURIComponent(pathname)}`}>Sign in to rate</Link>
+          <Link href={`/signin?callbackUrl=${encodeURIComponent(pathname)}`} prefetch={false}>
+            Sign in to rate
+          </Link>
         </p>
       </div>
     );
@@ -158,7 +160,9 @@ export function RatingControl({ post }: { post: RatedFields }) {
           {error.signIn && (
             <>
               {" "}
-              <Link href={`/signin?callbackUrl=${encodeURIComponent(pathname)}`}>Sign in</Link>
+              <Link href={`/signin?callbackUrl=${encodeURIComponent(pathname)}`} prefetch={false}>
+                Sign in
+              </Link>
             </>
           )}
         </p>

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 import type { PostSummary } from "@/server/posts/queries";
 import { formatDate } from "./format";
 
@@ -11,18 +11,45 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
 ];
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 
-/** "5 minutes ago": when the score last changed; rendered after hydration so server and client agree. */
-export function ScoreMoved({ at }: { at: string }) {
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => {
-    const tick = () => setNow(Date.now());
-    const first = setTimeout(tick, 0);
-    const timer = setInterval(tick, 30_000);
+/**
+ * One clock for every "score moved … ago" on the page: a single timer, and one render pass for all
+ * of them when it ticks (a timer per card re-rendered each card on its own, twenty times on the list
+ * right after hydration).
+ */
+const clock = {
+  now: null as number | null,
+  listeners: new Set<() => void>(),
+  timer: undefined as ReturnType<typeof setInterval> | undefined,
+  subscribe(onChange: () => void): () => void {
+    clock.listeners.add(onChange);
+    if (clock.timer === undefined) {
+      // A page opened later than the last tick starts from the present (React re-reads after subscribing).
+      clock.now = Date.now();
+      clock.timer = setInterval(() => {
+        clock.now = Date.now();
+        for (const listener of clock.listeners) listener();
+      }, 30_000);
+    }
     return () => {
-      clearTimeout(first);
-      clearInterval(timer);
+      clock.listeners.delete(onChange);
+      if (clock.listeners.size === 0) {
+        clearInterval(clock.timer);
+        clock.timer = undefined;
+      }
     };
-  }, []);
+  },
+  read(): number {
+    clock.now ??= Date.now();
+    return clock.now;
+  },
+};
+
+/**
+ * "5 minutes ago": when the score last changed. The server's HTML says "just now" (it cannot know the
+ * reader's clock), and the browser corrects it right after hydration, so server and client agree.
+ */
+export function ScoreMoved({ at }: { at: string }) {
+  const now = useSyncExternalStore(clock.subscribe, clock.read, () => null);
   const elapsed = now === null ? 0 : Math.max(0, now - Date.parse(at));
   const [unit, ms] = units.find(([, size]) => elapsed >= size) ?? ["minute", 60_000];
   return (
@@ -36,8 +63,11 @@ export function ScoreMoved({ at }: { at: string }) {
 export function PostByline({ post }: { post: Pick<PostSummary, "author" | "createdAt" | "scoreMovedAt"> }) {
   return (
     <p className="meta">
-      by <Link href={`/users/${post.author.id}`}>{post.author.name}</Link> ·{" "}
-      <time dateTime={post.createdAt}>{formatDate(post.createdAt)}</time>
+      by{" "}
+      <Link href={`/users/${post.author.id}`} prefetch={false}>
+        {post.author.name}
+      </Link>{" "}
+      · <time dateTime={post.createdAt}>{formatDate(post.createdAt)}</time>
       {post.scoreMovedAt && (
         <>
           {" "}

@@ -38,7 +38,8 @@ export default function ScoreTimelineChart({ rows, from, to, windowMs, narrow }:
     to: s.to,
   }));
   return (
-    <ResponsiveContainer width="100%" height={narrow ? 220 : 260}>
+    // The height is the plot box's (.timeline-plot in globals.css), fixed before the chart loads.
+    <ResponsiveContainer width="100%" height="100%">
       <ComposedChart data={rows} margin={{ top: 8, right: 4, bottom: 4, left: 4 }} accessibilityLayer={false}>
         <CartesianGrid stroke="var(--border)" vertical={false} yAxisId="score" />
         {spans.map((span) => (

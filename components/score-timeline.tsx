@@ -1,14 +1,55 @@
 "use client";
 import dynamic from "next/dynamic";
-import { useState, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore, type RefObject } from "react";
 import type { HistoryPoint } from "@/server/posts/history";
 import { formatTick, heldSpans, timelineRows } from "./timeline-data";
 
-// Recharts is loaded only when a post page draws its timeline, never with the list.
-const ScoreTimelineChart = dynamic(() => import("./score-timeline-chart"), {
-  ssr: false,
-  loading: () => <div className="skeleton chart-skeleton" aria-hidden="true" />,
-});
+// Recharts is loaded only when a post page draws its timeline, never with the list, and only once
+// the plot is near the screen (see useNearScreenWhenIdle).
+const ScoreTimelineChart = dynamic(() => import("./score-timeline-chart"), { ssr: false });
+
+/** How far below the screen the plot may be when its drawing starts loading. */
+const NEAR_SCREEN = "300px";
+
+/**
+ * True once the element has come within NEAR_SCREEN of the screen and the browser has then had an
+ * idle moment. The chart library is the largest script of the post page: fetching, compiling and
+ * drawing it while the page loads delayed the page's largest paint and blocked input for about a
+ * second on a phone-class CPU, for a chart most readers reach only by scrolling.
+ */
+function useNearScreenWhenIdle(ref: RefObject<HTMLElement | null>): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    // Safari before 18 has no requestIdleCallback: a timeout is the nearest stand-in.
+    const whenIdle =
+      typeof window.requestIdleCallback === "function"
+        ? (run: () => void) => {
+            const handle = window.requestIdleCallback(run, { timeout: 2000 });
+            return () => window.cancelIdleCallback(handle);
+          }
+        : (run: () => void) => {
+            const handle = window.setTimeout(run, 200);
+            return () => window.clearTimeout(handle);
+          };
+    let cancelIdle: (() => void) | undefined;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        observer.disconnect();
+        cancelIdle = whenIdle(() => setReady(true));
+      },
+      { rootMargin: `${NEAR_SCREEN} 0px` },
+    );
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      cancelIdle?.();
+    };
+  }, [ref]);
+  return ready;
+}
 
 /** Below this width the chart drops its axis titles and uses fewer, still dated, ticks. */
 const NARROW_QUERY = "(max-width: 480px)";
@@ -50,6 +91,8 @@ export function ScoreTimeline({
   windowSeconds: number;
 }) {
   const narrow = useNarrow();
+  const plot = useRef<HTMLDivElement>(null);
+  const drawing = useNearScreenWhenIdle(plot);
   // The axis ends now, whatever the data: a quiet last hour shows as empty, not stretched away.
   const [to] = useState(() => Date.now());
   const from = to - hours * 3_600_000;
@@ -74,8 +117,16 @@ export function ScoreTimeline({
         <LegendKey kind="held">Ratings held aside</LegendKey>
         <LegendKey kind="period">Held period</LegendKey>
       </ul>
-      <div className="timeline-plot" aria-hidden="true" data-testid="score-timeline">
-        <ScoreTimelineChart rows={rows} from={from} to={to} windowMs={windowMs} narrow={narrow} />
+      {/* The plot's box has its final size before the chart is drawn (CSS), so nothing moves when it is. */}
+      <div
+        ref={plot}
+        className={`timeline-plot${drawing ? "" : " chart-skeleton"}`}
+        aria-hidden="true"
+        data-testid="score-timeline"
+      >
+        {drawing && (
+          <ScoreTimelineChart rows={rows} from={from} to={to} windowMs={windowMs} narrow={narrow} />
+        )}
       </div>
       <p className="hint timeline-axis-note">Times in UTC, earliest on the left.</p>
       {spans.length > 0 && (

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { signOut, useSession } from "next-auth/react";
+import { useSession } from "next-auth/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -16,6 +16,7 @@ import { EmailField, PasswordField } from "./credential-fields";
 import { Field, FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
+import { useSignOutTo } from "./use-sign-out";
 
 function formValues(event: FormEvent<HTMLFormElement>) {
   event.preventDefault();
@@ -218,7 +219,7 @@ function PasswordPanel({ account }: { account: AccountOverview }) {
  */
 function SessionsPanel() {
   const trpc = useTRPC();
-  const router = useRouter();
+  const signOutTo = useSignOutTo();
   const endAll = useMutation(trpc.account.signOutEverywhere.mutationOptions());
   const { formError, fromServer } = useFormErrors();
   const [pending, setPending] = useState(false);
@@ -232,9 +233,7 @@ function SessionsPanel() {
       return fromServer(error);
     }
     // This browser's session ended with the others; clear its cookie too.
-    await signOut({ redirect: false });
-    router.push("/signin");
-    router.refresh();
+    await signOutTo("/signin");
   }
 
   return (
@@ -254,7 +253,7 @@ function SessionsPanel() {
 
 function DeletePanel({ account }: { account: AccountOverview }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const signOutTo = useSignOutTo();
   const remove = useMutation(trpc.account.delete.mutationOptions());
   const { fieldErrors, formError, validate, fromServer } = useFormErrors();
   const [open, setOpen] = useState(false);
@@ -268,9 +267,7 @@ function DeletePanel({ account }: { account: AccountOverview }) {
       return fromServer(error);
     }
     // The account's sessions ended with it; clear this browser's cookie too.
-    await signOut({ redirect: false });
-    router.push("/?deleted=1");
-    router.refresh();
+    await signOutTo("/?deleted=1");
   }
 
   return (

@@ -1,45 +1,55 @@
 "use client";
 import Link from "next/link";
-import { signOut, useSession } from "next-auth/react";
-import { useRouter } from "next/navigation";
+import { useSession } from "next-auth/react";
+import { useSignOutTo } from "./use-sign-out";
 
+/**
+ * The header of every page. Its links do not prefetch: every page is rendered per request, so a
+ * prefetch brings back little more than the layout, and on a phone-class CPU the prefetches of a
+ * page's visible links were processed while its hydration still held the main thread.
+ */
 export function SiteHeader() {
   const { data: session, status } = useSession();
-  const router = useRouter();
-
-  // No full reload: the session clears in place and server components re-render without it.
-  async function onSignOut() {
-    await signOut({ redirect: false });
-    router.push("/");
-    router.refresh();
-  }
+  const signOutTo = useSignOutTo();
 
   return (
     <header className="site-header">
-      <Link href="/" className="brand">
+      <Link href="/" className="brand" prefetch={false}>
         ★ steadystar
       </Link>
       <nav aria-label="Account">
         {/* While the session loads, show neither state: a flash of "Sign in" would be wrong. */}
         {status === "loading" ? null : status === "authenticated" ? (
           <>
-            <Link href="/posts/new" className="button">
+            <Link href="/posts/new" className="button" prefetch={false}>
               New post
             </Link>
-            {session.user.role === "admin" && <Link href="/admin/moderation">Moderation</Link>}
-            {session.user.role === "admin" && <Link href="/admin/engine">Engine</Link>}
-            <Link href="/settings">Settings</Link>
-            <Link href="/me" className="who" aria-label={`My page (${session.user.name})`}>
+            {session.user.role === "admin" && (
+              <Link href="/admin/moderation" prefetch={false}>
+                Moderation
+              </Link>
+            )}
+            {session.user.role === "admin" && (
+              <Link href="/admin/engine" prefetch={false}>
+                Engine
+              </Link>
+            )}
+            <Link href="/settings" prefetch={false}>
+              Settings
+            </Link>
+            <Link href="/me" className="who" prefetch={false} aria-label={`My page (${session.user.name})`}>
               {session.user.name}
             </Link>
-            <button type="button" className="link" onClick={onSignOut}>
+            <button type="button" className="link" onClick={() => signOutTo("/")}>
               Sign out
             </button>
           </>
         ) : (
           <>
-            <Link href="/signin">Sign in</Link>
-            <Link href="/register" className="button">
+            <Link href="/signin" prefetch={false}>
+              Sign in
+            </Link>
+            <Link href="/register" className="button" prefetch={false}>
               Register
             </Link>
           </>

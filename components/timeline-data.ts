@@ -1,5 +1,5 @@
 import type { HistoryPoint } from "@/server/posts/history";
-import { formatDateTime } from "./format";
+import { formatUtcTime } from "./format";
 
 /** One window of the score timeline, in the numbers the chart and its table draw. */
 export type TimelineRow = {
@@ -60,5 +60,8 @@ export function insetTicks(from: number, to: number): number[] {
   return inner.length > 2 ? [inner[0]!, inner[inner.length - 1]!] : inner;
 }
 
-/** "Dec 1, 14:00" in UTC: every tick carries its date, the axis may span midnight. */
-export const formatTick = (ms: number): string => formatDateTime(ms, { year: false });
+/**
+ * "Dec 1, 14:00" in UTC: every tick carries its date, the axis may span midnight. The same format as
+ * every other time on the post page (formatUtcTime).
+ */
+export const formatTick = (ms: number): string => formatUtcTime(ms / 1000);

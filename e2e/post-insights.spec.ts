@@ -78,8 +78,9 @@ for (const viewport of [
       for (const key of [/Displayed score/, /Ratings per window/, /Ratings held aside/, /Held period/])
         await expect(legend.getByText(key)).toBeVisible();
 
-      // Time axis: every tick dated, earlier on the left.
+      // Time axis: every tick dated, earlier on the left. The chart is drawn once scrolled near.
       const plot = page.getByTestId("score-timeline");
+      await plot.scrollIntoViewIfNeeded();
       const xTicks = plot.locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value");
       await expect(xTicks.first()).toBeVisible();
       const ticks = await xTicks.evaluateAll((nodes) =>
@@ -125,6 +126,61 @@ for (const viewport of [
       const axe = await new AxeBuilder({ page }).include(".stats").analyze();
       expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
       await page.screenshot({ path: `test-results/e2e/post-insights-${viewport.width}.png`, fullPage: true });
+    });
+
+    test("the post's text, breakdown and timeline figures are in its HTML; the chart loads when scrolled to", async ({
+      page,
+      request,
+      browser,
+    }) => {
+      test.setTimeout(120_000);
+      const id = await bombedPostId(request);
+      const input = encodeURIComponent(JSON.stringify({ id }));
+      const post = (
+        (await (await request.get(`/api/trpc/post.byId?input=${input}`)).json()) as {
+          result: { data: { title: string; score: number } };
+        }
+      ).result.data;
+
+      // Without JavaScript: what the server sent is the whole page but the chart's drawing.
+      const context = await browser.newContext({ javaScriptEnabled: false, viewport });
+      const html = await context.newPage();
+      await html.goto(`/posts/${id}`);
+      await expect(html.getByRole("heading", { level: 1 })).toHaveText(post.title);
+      await expect(html.locator(".panel .score-value")).toHaveText(post.score.toFixed(1));
+      await expect(html.getByRole("status", { name: "Why this score is held steady" })).toContainText(
+        /ratings are counted at reduced weight/,
+      );
+      const breakdown = html.getByRole("figure", { name: "Ratings by number of stars" });
+      await expect(breakdown.getByRole("definition").first()).toHaveText(/★ average of [\d,]+ ratings/);
+      const timeline = html.getByRole("figure", { name: /Score over time, last 24 hours/ });
+      await expect(timeline).toContainText(/ratings held in \d+ period/);
+      await expect(
+        timeline.getByRole("list", { name: "Held periods" }).getByRole("listitem").first(),
+      ).toHaveText(/^Held: [A-Z][a-z]{2} \d{1,2}, \d{2}:\d{2}–/);
+      expect(await timeline.locator("table tbody tr").count()).toBeGreaterThan(0);
+      await expect(html.locator('[aria-busy="true"]')).toHaveCount(0);
+      await context.close();
+
+      // With JavaScript, on a short screen: the chart's code waits until the plot is scrolled near.
+      await page.setViewportSize({ width: viewport.width, height: 500 });
+      const recharts = rechartsScripts(page);
+      await page.goto(`/posts/${id}`);
+      await hydrated(page);
+      await page.waitForLoadState("networkidle");
+      const plot = page.getByTestId("score-timeline");
+      await expect(plot.locator("svg")).toHaveCount(0);
+      expect(recharts, "no chart code before the plot is near the screen").toEqual([]);
+      const before = await plot.boundingBox();
+      await plot.scrollIntoViewIfNeeded();
+      await expect(plot.locator(".recharts-line-curve")).toBeVisible();
+      expect(recharts.length, "the chart code loads once scrolled to").toBeGreaterThan(0);
+      // The plot's box had its final size before the chart arrived: nothing below it moved.
+      expect((await plot.boundingBox())?.height).toBe(before?.height);
+      // The data table beside it still opens.
+      const figure = page.getByRole("figure", { name: /Score over time, last 24 hours/ });
+      await figure.getByText("Show the data as a table").click();
+      await expect(figure.getByRole("table", { name: /Ratings and score per window/ })).toBeVisible();
     });
   });
 }

@@ -7,7 +7,7 @@ import {
   formatUtcTime,
   readingMinutes,
 } from "@/components/format";
-import { heldSpans, hourTicks, insetTicks, timelineRows } from "@/components/timeline-data";
+import { formatTick, heldSpans, hourTicks, insetTicks, timelineRows } from "@/components/timeline-data";
 
 describe("display formatting", () => {
   it.each([
@@ -38,8 +38,10 @@ describe("display formatting", () => {
     expect(readingMinutes(1000)).toBe(4);
   });
 
-  it("shows held-rating times in UTC whatever the reader's zone", () => {
-    expect(formatUtcTime(Date.UTC(2026, 11, 1, 19, 5) / 1000)).toBe("Dec 1, 07:05 PM");
+  it("shows held-rating times in UTC whatever the reader's zone, in 24-hour time like the timeline", () => {
+    const held = Date.UTC(2026, 11, 1, 19, 5);
+    expect(formatUtcTime(held / 1000)).toBe("Dec 1, 19:05");
+    expect(formatUtcTime(held / 1000)).toBe(formatTick(held));
   });
 
   it("shows token and timeline times with date and 24-hour time in UTC", () => {

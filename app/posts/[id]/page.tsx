@@ -3,6 +3,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { TRPCError } from "@trpc/server";
 import { notFound } from "next/navigation";
 import { formatRatingCount, formatScore } from "@/components/format";
+import { HISTORY_HOURS } from "@/components/post-queries";
 import { PostView } from "@/components/post-view";
 import { getQueryClient, trpcServer } from "@/server/api/rsc";
 import { serverConfig } from "@/server/env";
@@ -40,7 +41,13 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function PostPage({ params }: { params: Promise<{ id: string }> }) {
   const id = parseId((await params).id);
   const queryClient = getQueryClient();
-  await loadPost(id);
+  // The breakdown and the timeline's figures come with the page, so its text is in the HTML and the
+  // browser's first render has nothing left to fetch; only the chart's drawing waits (see ScoreTimeline).
+  await Promise.all([
+    loadPost(id),
+    queryClient.prefetchQuery(trpcServer.post.history.queryOptions({ id, hours: HISTORY_HOURS })),
+    queryClient.prefetchQuery(trpcServer.post.breakdown.queryOptions({ id })),
+  ]);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <PostView id={id} windowSeconds={serverConfig().engine.windowSeconds} />
