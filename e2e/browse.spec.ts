@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 
 test("an anonymous visitor pages through the whole list and opens a post", async ({ page }) => {
+  // Three pages, a navigation and two screenshots on a shared 2-core machine: a budget, not a speed assertion.
+  test.setTimeout(90_000);
   await page.goto("/");
   const cards = page.getByRole("article");
   await expect(cards).toHaveCount(20);
