@@ -251,7 +251,10 @@ describe("live rating count of a post", () => {
               where u % 3 = 0 order by ${sql.raw(i % 2 ? "p desc, u desc" : "p, u")})`,
       );
     const remove = (users: number[]) =>
-      rows(db, sql`delete from ratings where post_id in ${posts} and user_id in ${users} and user_id % 3 = 1`);
+      rows(
+        db,
+        sql`delete from ratings where post_id in ${posts} and user_id in ${users} and user_id % 3 = 1`,
+      );
     await Promise.all(groups.flatMap((users, i) => [clear(users, i), remove(users)]));
     expect(await stripeDrift(db, posts)).toEqual([]);
     const expected = groups.flat().filter((u) => u % 3 === 2).length;
