@@ -244,6 +244,7 @@ const TARGETS: Target[] = [
     0.15,
   ),
   displacement("one of 20 posts of an author: ≤ 0.2 star", ["author-spread"], 0.2),
+  displacement("the same accounts shifting several posts at once: ≤ 0.08 star", ["cross-post-wide"], 0.08),
   displacement(
     "bursts that held before: ≤ 0.08 star",
     ["boost", "flip", "busy-bomb", "young-bomb", "6h-campaign"],
@@ -252,8 +253,8 @@ const TARGETS: Target[] = [
   displacement("recurring and polarised audiences: ≤ 0.08 star", ["evening-audience", "polarised"], 0.08),
   displacement("a post with 3 ratings shows their mean: ≤ 0.15 star", ["three-ratings"], 0.15),
   {
-    label: "recurring and polarised audiences: legit weight held ≤ 1 %",
-    scenarios: ["evening-audience", "polarised"],
+    label: "organic, recurring and polarised audiences (with honest heavy raters): legit weight held ≤ 1 %",
+    scenarios: ["organic-low", "organic-high", "evening-audience", "polarised"],
     value: (s) => (s.heldShare === null ? null : 100 * s.heldShare),
     limit: 1,
     unit: "%",
