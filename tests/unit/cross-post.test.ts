@@ -1,9 +1,18 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { heldBecause } from "@/components/steadiness-banner";
 import { AccountActivity, CROSS_POST_FLAG } from "@/server/ratings/scoring/cross-post";
 import type { Histogram } from "@/server/ratings/scoring/histogram";
 import type { RatingWindow } from "@/server/ratings/scoring/policy";
-import { DEFAULT_STEADY_PARAMS, createSteadyPolicy, type SteadyParams } from "@/server/ratings/scoring/steady";
+import {
+  DEFAULT_STEADY_PARAMS,
+  createSteadyPolicy,
+  type SteadyParams,
+} from "@/server/ratings/scoring/steady";
 import { replayEvents, type RatingEvent } from "@/server/ratings/simulate";
 import { mulberry32 } from "../support/random";
 import { organic, W } from "../support/windows";
@@ -78,9 +87,7 @@ describe("cross-post rule of the steady policy", () => {
     const steady = run([...history, ...thin]);
     const without = run([...history, ...thin], { crossPostShare: Infinity });
     expect(steady.steadiness?.rule.kind).toBe("cross-post");
-    expect(Math.abs((steady.score ?? 0) - legit)).toBeLessThan(
-      Math.abs((without.score ?? 0) - legit) / 2,
-    );
+    expect(Math.abs((steady.score ?? 0) - legit)).toBeLessThan(Math.abs((without.score ?? 0) - legit) / 2);
     // The per-post rules alone see nothing to hold.
     expect(without.steadiness).toBeNull();
   });
@@ -92,7 +99,9 @@ describe("cross-post rule of the steady policy", () => {
 
   it("the flag alone holds nothing: unflagged, the same thin campaign passes", () => {
     const unflagged = thin.map(({ start, counts }) => ({ start, counts }));
-    expect(run([...history.map(({ start, counts }) => ({ start, counts })), ...unflagged]).steadiness).toBeNull();
+    expect(
+      run([...history.map(({ start, counts }) => ({ start, counts })), ...unflagged]).steadiness,
+    ).toBeNull();
   });
 
   it("is explained as a cross-post campaign", () => {
@@ -104,27 +113,33 @@ describe("cross-post rule of the steady policy", () => {
   });
 });
 
-describe("replay of a multi-post stream", () => {
-  it("the same accounts on several posts count as one campaign; each post replayed alone does not", () => {
-    const random = mulberry32(33);
-    const t0 = Date.parse("2026-03-01T00:00:00Z") / 1000;
-    const events: RatingEvent[] = [];
-    let user = 0;
-    for (let w = 0; w < 720 + 8 * HOUR_WINDOWS; w++) {
-      for (const post of ["a", "b", "c", "d"]) {
-        const n = Math.floor(random() * 4 + 0.5);
-        for (let k = 0; k < n; k++) {
-          const noise = (random() + random() + random() - 1.5) * 2;
-          const score = Math.min(5, Math.max(0, Math.round(4 + noise)));
-          events.push({ t: t0 + w * W + random() * W, user: `u${user++}`, post, score });
-        }
+/** Four posts of organic 4-star traffic for 32 h; from hour 24, 60 accounts give each of them a 2★. */
+function multiPostStream(): RatingEvent[] {
+  const random = mulberry32(33);
+  const t0 = Date.parse("2026-03-01T00:00:00Z") / 1000;
+  const events: RatingEvent[] = [];
+  let user = 0;
+  for (let w = 0; w < 720 + 8 * HOUR_WINDOWS; w++) {
+    for (const post of ["a", "b", "c", "d"]) {
+      const n = Math.floor(random() * 4 + 0.5);
+      for (let k = 0; k < n; k++) {
+        const noise = (random() + random() + random() - 1.5) * 2;
+        const score = Math.min(5, Math.max(0, Math.round(4 + noise)));
+        events.push({ t: t0 + w * W + random() * W, user: `u${user++}`, post, score });
       }
     }
-    // 60 accounts give each of the four posts a 2★ within 8 hours.
-    for (let a = 0; a < 60; a++)
-      for (const post of ["a", "b", "c", "d"])
-        events.push({ t: t0 + 720 * W + random() * 8 * 3600, user: `x${a}`, post, score: 2 });
-    events.sort((x, y) => x.t - y.t);
+  }
+  // 60 accounts give each of the four posts a 2★ within 8 hours.
+  for (let a = 0; a < 60; a++)
+    for (const post of ["a", "b", "c", "d"])
+      events.push({ t: t0 + 720 * W + random() * 8 * 3600, user: `x${a}`, post, score: 2 });
+  events.sort((x, y) => x.t - y.t);
+  return events;
+}
+
+describe("replay of a multi-post stream", () => {
+  it("the same accounts on several posts count as one campaign; each post replayed alone does not", () => {
+    const events = multiPostStream();
     const last = (stream: RatingEvent[]) => {
       let final = null;
       for (const closed of replayEvents(stream, "steady", W)) if (closed.post === "a") final = closed.summary;
@@ -136,4 +151,54 @@ describe("replay of a multi-post stream", () => {
     expect(alone.steadiness).toBeNull();
     expect(together.count).toBe(alone.count);
   });
+});
+
+describe("npm run replay", () => {
+  it("prints, for a multi-post stream in JSON lines, the scores of the cross-post-aware replay", async () => {
+    const events = multiPostStream();
+    const dir = await mkdtemp(path.join(os.tmpdir(), "replay-"));
+    const file = path.join(dir, "events.jsonl");
+    // Shuffled: exports are not always in time order.
+    const shuffled = [...events].sort((a, b) => (a.user < b.user ? -1 : 1));
+    await writeFile(file, shuffled.map((e) => JSON.stringify(e)).join("\n"));
+    const { stdout } = await promisify(execFile)(
+      path.join("node_modules", ".bin", "tsx"),
+      [
+        "--conditions=react-server",
+        "--tsconfig",
+        "tsconfig.json",
+        "scripts/replay.ts",
+        file,
+        "--policy",
+        "steady",
+        "--window",
+        String(W),
+      ],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    const printed = stdout
+      .trim()
+      .split("\n")
+      .map(
+        (line) =>
+          JSON.parse(line) as { post: string; windowStart: number; count: number; score: number | null },
+      );
+    const expected = [...replayEvents(events, "steady", W)].map((c) => ({
+      post: c.post,
+      windowStart: c.windowStart,
+      count: c.summary.count,
+      score: c.summary.score,
+    }));
+    expect(printed).toEqual(expected);
+    // Post "a" alone would have ended elsewhere: the other posts' ratings changed its score.
+    const alone = [
+      ...replayEvents(
+        events.filter((e) => e.post === "a"),
+        "steady",
+        W,
+      ),
+    ].at(-1)!;
+    const lastA = printed.filter((p) => p.post === "a").at(-1)!;
+    expect(lastA.score).not.toBe(alone.summary.score);
+  }, 120_000);
 });
