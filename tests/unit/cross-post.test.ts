@@ -44,8 +44,8 @@ function campaign(windows: RatingWindow[], star: number, every: number): RatingW
     if (i % every !== 0) return w;
     const counts = [...w.counts] as Histogram;
     const flagged = [...(w.flagged ?? [0, 0, 0, 0, 0, 0])] as Histogram;
-    counts[star] += 1;
-    flagged[star] += 1;
+    counts[star] = (counts[star] ?? 0) + 1;
+    flagged[star] = (flagged[star] ?? 0) + 1;
     return { ...w, counts, flagged };
   });
 }
