@@ -9,8 +9,9 @@ import { RatingSimulator } from "@/server/ratings/simulate";
 import { submitRating } from "@/server/ratings/submit";
 import { testDbForFile } from "../support/db";
 import { maybeFold, pendingCount, recomputedWindows, storedScores, storedWindows } from "../support/engine";
-import { makePost, makeUser, makeUsers } from "../support/fixtures";
+import { callerFor, makePost, makeUser, makeUsers } from "../support/fixtures";
 import { mulberry32 } from "../support/random";
+import { organic, W } from "../support/windows";
 
 const handle = testDbForFile();
 
@@ -44,7 +45,10 @@ describe("cross-post flag", () => {
     await submitRating(db, { postId: posts[0]!, userId: user!, score: 1 });
     expect(await flagOf(posts[0]!, user!)).toBe(true);
     // A re-submit of the same score writes nothing, so the stored flag stays what it was written as.
-    await rows(db, sql`update ratings set updated_at = updated_at - interval '7 hours' where user_id = ${user!}`);
+    await rows(
+      db,
+      sql`update ratings set updated_at = updated_at - interval '7 hours' where user_id = ${user!}`,
+    );
     await submitRating(db, { postId: posts[0]!, userId: user!, score: 1 });
     expect(await flagOf(posts[0]!, user!)).toBe(true);
     // Ratings older than the span do not count: a new score is written unflagged.
@@ -145,12 +149,48 @@ describe("cross-post flag", () => {
       posts.flatMap((postId) =>
         simulator
           .windows(String(postId))
-          .map((w) => [`${postId}@${w.start}`, [...w.counts, ...(w.flagged ?? [0, 0, 0, 0, 0, 0])]]),
+          .map((w) => [`${postId}@${w.start}`, w.flagged ? [...w.counts, ...w.flagged] : [...w.counts]]),
       ),
     );
     const mine = Object.fromEntries(
       Object.entries(table).filter(([key]) => posts.some((p) => key.startsWith(`${p}@`))),
     );
     expect(mine).toEqual(fromReplay);
+  });
+
+  it("post.byId explains a hold by the cross-post rule, read from the stored flags", async () => {
+    const { db } = handle;
+    const author = await makeUser(db);
+    const postId = await makePost(db, author);
+    const random = mulberry32(24);
+    // 24 hours of 4-star ratings, 2 a window, about 12 % flagged (honest heavy raters), then 8
+    // hours of the same with a flagged 2★ every other window: a thin campaign over several posts.
+    const end = Math.floor(Date.now() / 1000 / W) * W;
+    const start = end - 32 * 3600;
+    const windows = organic(random, 32 * 30, 2, 4, start / W);
+    const ratings: { t: number; s: number; f: boolean }[] = [];
+    windows.forEach((w) =>
+      w.counts.forEach((c, s) => {
+        for (let k = 0; k < c; k++) ratings.push({ t: w.start + random() * W, s, f: random() < 0.12 });
+      }),
+    );
+    for (let t = start + 24 * 3600; t < end; t += 2 * W) ratings.push({ t: t + 1, s: 2, f: true });
+    const users = await makeUsers(db, ratings.length);
+    // Stored as the submit statement would have stored them: each with its flag, not yet folded.
+    await rows(
+      db,
+      sql`insert into ratings (post_id, user_id, score, created_at, updated_at, cross_post)
+          select ${postId}, x.u, x.s, to_timestamp(x.t), to_timestamp(x.t), x.f
+          from jsonb_to_recordset(${JSON.stringify(ratings.map((r, i) => ({ ...r, u: users[i] })))}::jsonb)
+            as x(u int, s int, t float8, f boolean)`,
+    );
+    await runFold(db, steady);
+    const post = await callerFor(db, null).post.byId({ id: postId });
+    expect(post.steadiness?.rule).toMatchObject({ kind: "cross-post" });
+    expect(post.steadiness?.heldMean).toBeLessThan(3);
+    // The held 2★ ratings keep the score near the 4-star crowd's; all included, it sinks.
+    expect(post.score).toBeGreaterThan(post.scoreAllIncluded ?? 5);
+    const report = await runCorrection(db, steady);
+    expect(report.postsDrifted).toBe(0);
   });
 });
