@@ -11,8 +11,12 @@ export const EVENT_TIME = Date.parse("2026-03-02T00:00:00Z") / 1000;
 /** Every run ends 24 h after the event. */
 export const AFTER_SECONDS = DAY;
 
-/** A rating event; `legit` is false for an attacker's rating. */
-export type BenchEvent = { t: number; user: string; score: number; legit: boolean };
+/**
+ * A rating event; `legit` is false for an attacker's rating. `post` is one of the scenario's
+ * measured posts (`postsOf`; absent: its only one) or a post elsewhere on the site (`x…`), rated by
+ * an honest heavy rater.
+ */
+export type BenchEvent = { t: number; user: string; score: number; legit: boolean; post?: string };
 
 export class Random {
   private readonly next: () => number;
@@ -62,6 +66,8 @@ export function organicScore(random: Random, quality: number): number {
 export type Scenario = {
   name: string;
   description: string;
+  /** Posts measured, each with its own organic traffic (default 1). */
+  posts?: number;
   /** Organic history before the event, seconds. */
   historySeconds: number;
   /** Organic ratings per window (before the daily cycle) at time t. */
@@ -78,6 +84,24 @@ export type Scenario = {
 
 export type GeneratedRun = { events: BenchEvent[]; start: number; end: number };
 
+/** The measured posts of a scenario: "p" alone, or p0, p1, … */
+export function postsOf(scenario: Scenario): string[] {
+  const n = scenario.posts ?? 1;
+  return n === 1 ? ["p"] : Array.from({ length: n }, (_, i) => `p${i}`);
+}
+
+/**
+ * Honest heavy raters: this share of organic raters also rate HEAVY_OTHERS_MIN…MAX other posts of
+ * the site within HEAVY_SPAN_SECONDS either side of their rating, so about 12 % of organic
+ * ratings carry the cross-post flag, as a site's busiest readers would give it.
+ */
+const HEAVY_SHARE = 0.15;
+const HEAVY_OTHERS_MIN = 3;
+const HEAVY_OTHERS_MAX = 8;
+const HEAVY_SPAN_SECONDS = 4 * HOUR;
+/** Posts elsewhere on the site the heavy raters rate (not measured). */
+const ELSEWHERE_POSTS = 1000;
+
 /** Share of organic raters who later change their rating, and when (uniform delay). */
 const UPDATE_SHARE = 0.05;
 const UPDATE_MIN_DELAY = HOUR;
@@ -85,21 +109,39 @@ const UPDATE_MAX_DELAY = DAY;
 
 export function generate(scenario: Scenario, seed: number): GeneratedRun {
   const random = new Random(seed);
+  // The heavy raters' other ratings draw from their own generator, so every scenario's own stream
+  // stays what it was before they existed.
+  const elsewhereRandom = new Random(seed + 7_919);
   const start = EVENT_TIME - scenario.historySeconds;
   const end = EVENT_TIME + AFTER_SECONDS;
   const organic: BenchEvent[] = [];
+  const posts = postsOf(scenario);
+  const single = posts.length === 1;
   let nextUser = 0;
   for (let w = start; w < end; w += WINDOW_SECONDS) {
     const lambda = scenario.base(w) * (1 + 0.5 * Math.sin((2 * Math.PI * w) / DAY));
-    const n = random.poisson(lambda);
-    for (let k = 0; k < n; k++) {
-      const t = w + random.uniform() * WINDOW_SECONDS;
-      const user = `u${nextUser++}`;
-      const draw = (at: number) => scenario.score?.(random, at) ?? organicScore(random, scenario.quality(at));
-      organic.push({ t, user, score: draw(t), legit: true });
-      if (random.uniform() < UPDATE_SHARE) {
-        const later = t + UPDATE_MIN_DELAY + random.uniform() * (UPDATE_MAX_DELAY - UPDATE_MIN_DELAY);
-        if (later < end) organic.push({ t: later, user, score: draw(later), legit: true });
+    for (const post of posts) {
+      const n = random.poisson(lambda);
+      for (let k = 0; k < n; k++) {
+        const t = w + random.uniform() * WINDOW_SECONDS;
+        const user = `u${nextUser++}`;
+        const draw = (at: number) => scenario.score?.(random, at) ?? organicScore(random, scenario.quality(at));
+        const on = single ? {} : { post };
+        organic.push({ t, user, score: draw(t), legit: true, ...on });
+        if (random.uniform() < UPDATE_SHARE) {
+          const later = t + UPDATE_MIN_DELAY + random.uniform() * (UPDATE_MAX_DELAY - UPDATE_MIN_DELAY);
+          if (later < end) organic.push({ t: later, user, score: draw(later), legit: true, ...on });
+        }
+        const r = elsewhereRandom;
+        if (r.uniform() < HEAVY_SHARE) {
+          const others = HEAVY_OTHERS_MIN + r.int(HEAVY_OTHERS_MAX - HEAVY_OTHERS_MIN + 1);
+          for (let o = 0; o < others; o++) {
+            const at = t + (2 * r.uniform() - 1) * HEAVY_SPAN_SECONDS;
+            const elsewhere = `x${r.int(ELSEWHERE_POSTS)}`;
+            if (at >= start && at < end)
+              organic.push({ t: at, user, score: organicScore(r, 3.5), legit: true, post: elsewhere });
+          }
+        }
       }
     }
   }
@@ -147,6 +189,32 @@ function shaped(
     const x = random.uniform();
     if (random.uniform() < shape(x))
       events.push({ t: from + x * seconds, user: `a${events.length}`, score: score(random), legit: false });
+  }
+  return events;
+}
+
+/**
+ * `accounts` new accounts, each rating `each` distinct posts of p0…p{posts−1} at uniform times
+ * within [from, from + seconds): one campaign over several posts.
+ */
+function sharedAccounts(
+  random: Random,
+  accounts: number,
+  each: number,
+  posts: number,
+  from: number,
+  seconds: number,
+  score: (r: Random) => number,
+): BenchEvent[] {
+  const events: BenchEvent[] = [];
+  for (let a = 0; a < accounts; a++) {
+    const order = Array.from({ length: posts }, (_, i) => i);
+    for (let i = posts - 1; i > 0; i--) {
+      const j = random.int(i + 1);
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const i of order.slice(0, each))
+      events.push({ t: from + random.uniform() * seconds, user: `a${a}`, score: score(random), legit: false, post: `p${i}` });
   }
   return events;
 }
@@ -199,7 +267,7 @@ export const SCENARIOS: Scenario[] = [
     base: constant(2),
     quality: constant(4),
     attack: (random, organic) => {
-      const raters = [...new Set(organic.filter((e) => e.t < EVENT_TIME).map((e) => e.user))];
+      const raters = [...new Set(organic.filter((e) => e.t < EVENT_TIME && !e.post).map((e) => e.user))];
       for (let i = raters.length - 1; i > 0; i--) {
         const j = random.int(i + 1);
         [raters[i], raters[j]] = [raters[j]!, raters[i]!];
@@ -345,11 +413,22 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "author-spread",
     description:
-      "one of 20 quiet posts of an author hit by 300 accounts rating 5 posts each in 3 h: 75 zeros in 3 h (q = 4.0, base 0.1/window)",
+      "20 quiet posts of one author (q = 4.0, base 0.1/window each); 300 accounts rate 5 of them each with a zero within 3 h (~75 zeros a post); figures are the mean over the 20 posts",
+    posts: 20,
     historySeconds: DAY,
     base: constant(0.1),
     quality: constant(4),
-    attack: (random) => crowd(random, "a", 75, EVENT_TIME, 3 * HOUR, () => 0),
+    attack: (random) => sharedAccounts(random, 300, 5, 20, EVENT_TIME, 3 * HOUR, () => 0),
+  },
+  {
+    name: "cross-post-wide",
+    description:
+      "8 posts at base 2/window (q = 4.0); 160 accounts rate all 8 with 2 stars within 8 h: each post sees ~0.67 extra ratings a window (+33 % volume) of a star its own crowd often gives; figures are the mean over the 8 posts",
+    posts: 8,
+    historySeconds: DAY,
+    base: constant(2),
+    quality: constant(4),
+    attack: (random) => sharedAccounts(random, 160, 8, 8, EVENT_TIME, 8 * HOUR, () => 2),
   },
   {
     name: "real-drop",

@@ -8,9 +8,11 @@ function hours(seconds: number): string {
 }
 
 /** Which rule held the ratings, in words. */
-function how(rule: HoldRule, period: string, peak: number): string {
+export function heldBecause(rule: HoldRule, period: string, peak: number): string {
   if (rule.kind === "burst")
     return `They arrived in a burst ${period}, up to ${Math.round(peak)}× the volume this post normally gets at that hour`;
+  if (rule.kind === "cross-post")
+    return `They arrived ${period} as a cross-post campaign: over about ${hours(rule.scaleSeconds)}, far more ratings of these stars than usual came from accounts that were rating several other posts at the same time`;
   return `They arrived ${period} as a long campaign: over about ${hours(rule.scaleSeconds)}, far more ratings of these stars than this post normally gets`;
 }
 
@@ -42,7 +44,7 @@ export function SteadinessBanner({
           {held.toLocaleString("en")} recent {held === 1 ? "rating is" : "ratings are"} counted at reduced
           weight.
         </strong>{" "}
-        {how(steadiness.rule, period, steadiness.peakVolumeRatio)}, averaging {steadiness.heldMean.toFixed(1)}{" "}
+        {heldBecause(steadiness.rule, period, steadiness.peakVolumeRatio)}, averaging {steadiness.heldMean.toFixed(1)}{" "}
         stars
         {distance !== null &&
           ` (${Math.abs(distance).toFixed(1)} ${distance < 0 ? "below" : "above"} the score)`}

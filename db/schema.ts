@@ -115,10 +115,16 @@ export const ratings = pgTable(
     // last fold (null: never folded). The row is pending while these differ from score/updated_at.
     foldedScore: smallint("folded_score"),
     foldedAt: timestamp("folded_at", { withTimezone: true }),
+    // Set when written: the account had rated other posts just before (server/ratings/scoring/
+    // cross-post.ts). Never changed afterwards; false for ratings older than migration 0013.
+    crossPost: boolean("cross_post").notNull().default(false),
+    // The flag rating_windows counts this row with, as of the last fold.
+    foldedCrossPost: boolean("folded_cross_post").notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.postId, t.userId] }),
-    index("ratings_user_idx").on(t.userId),
+    // The user's ratings, most recent last: account deletion, and the submit's cross-post probe.
+    index("ratings_user_recent_idx").on(t.userId, t.updatedAt),
     index("ratings_pending_idx")
       .on(t.postId, t.userId)
       .where(
@@ -164,6 +170,13 @@ export const ratingWindows = pgTable(
     c3: integer("c3").notNull().default(0),
     c4: integer("c4").notNull().default(0),
     c5: integer("c5").notNull().default(0),
+    // How many of the window's ratings, per star, carry the cross-post flag.
+    x0: integer("x0").notNull().default(0),
+    x1: integer("x1").notNull().default(0),
+    x2: integer("x2").notNull().default(0),
+    x3: integer("x3").notNull().default(0),
+    x4: integer("x4").notNull().default(0),
+    x5: integer("x5").notNull().default(0),
     state: text("state"),
   },
   (t) => [primaryKey({ columns: [t.postId, t.windowStart] })],

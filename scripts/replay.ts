@@ -1,6 +1,8 @@
 // `npm run replay -- FILE.jsonl [--policy steady|windowed|mean] [--window SECONDS]`
 // Reads rating events, one JSON object a line: {"t": <unix seconds>, "user": <id>, "post": <id>, "score": 0..5}
 // and prints one JSON line per closed window per post: {"post", "windowStart", "count", "score"}.
+// A stream of several posts is replayed as the server sees it: each rating's cross-post flag comes
+// from the same user's ratings of the other posts in the stream (server/ratings/scoring/cross-post.ts).
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";

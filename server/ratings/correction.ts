@@ -33,7 +33,10 @@ function scoreDifference(a: number | null, b: number | null): number {
   return Math.abs(a - b);
 }
 
-/** Posts whose stored windows differ from the recomputed ones: a window missing, extra, or counted otherwise. */
+/**
+ * Posts whose stored windows differ from the recomputed ones: a window missing, extra, or counted
+ * otherwise (its stars or its cross-post flagged stars).
+ */
 function postsWithDifferentWindows(
   truth: ReadonlyMap<number, readonly RatingWindow[]>,
   stored: ReadonlyMap<number, readonly RatingWindow[]>,
@@ -41,7 +44,12 @@ function postsWithDifferentWindows(
   const differing = new Set<number>();
   const same = (a: readonly RatingWindow[], b: readonly RatingWindow[]) =>
     a.length === b.length &&
-    a.every((w, i) => w.start === b[i]!.start && w.counts.every((c, s) => c === b[i]!.counts[s]));
+    a.every(
+      (w, i) =>
+        w.start === b[i]!.start &&
+        w.counts.every((c, s) => c === b[i]!.counts[s]) &&
+        (w.flagged ?? [0, 0, 0, 0, 0, 0]).every((c, s) => c === (b[i]!.flagged?.[s] ?? 0)),
+    );
   for (const id of new Set([...truth.keys(), ...stored.keys()])) {
     if (!same(truth.get(id) ?? [], stored.get(id) ?? [])) differing.add(id);
   }

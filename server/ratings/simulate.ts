@@ -1,6 +1,7 @@
+import { AccountActivity } from "./scoring/cross-post";
 import { initialState, summarize, type EngineState, type ScoreSummary } from "./scoring/engine";
 import { emptyHistogram, type Histogram } from "./scoring/histogram";
-import type { PolicyName } from "./scoring/policy";
+import type { PolicyName, RatingWindow } from "./scoring/policy";
 import { checkpointStates, scorePosts, windowStart } from "./scoring/windows";
 
 /** One rating event of an export: a repeated user+post is an update, as in rating.submit. */
@@ -9,16 +10,18 @@ export type RatingEvent = { t: number; user: string | number; post: string | num
 export type ClosedWindow = { post: string; windowStart: number; summary: ScoreSummary };
 
 type PostTimeline = {
-  /** Window start → histogram of the ratings whose last update falls in it. */
+  /** Window start → histogram of the ratings whose last update falls in it… */
   windows: Map<number, Histogram>;
+  /** …and of those of them flagged cross-post when written (absent: none). */
+  flagged: Map<number, Histogram>;
   /** Checkpoint window start → engine state after it (as the server keeps in rating_windows.state). */
   checkpoints: Map<number, EngineState>;
   /** State after the last window (the server's posts.score_state). */
   final: EngineState | null;
   /** Earliest window changed since the post was last scored (the server's posts.rescore_from). */
   dirtyFrom: number | null;
-  /** user → [score, window start] of the current rating. */
-  current: Map<string, [number, number]>;
+  /** user → [score, window start, cross-post flag] of the current rating. */
+  current: Map<string, [number, number, boolean]>;
 };
 
 /**
@@ -28,6 +31,8 @@ type PostTimeline = {
  */
 export class RatingSimulator {
   private readonly posts = new Map<string, PostTimeline>();
+  /** Every account's recent ratings over all posts: the cross-post flag, as the submit statement computes it. */
+  private readonly activity = new AccountActivity();
 
   constructor(
     readonly policy: PolicyName,
@@ -43,6 +48,7 @@ export class RatingSimulator {
     const key = String(event.post);
     const post: PostTimeline = this.posts.get(key) ?? {
       windows: new Map(),
+      flagged: new Map(),
       checkpoints: new Map(),
       final: null,
       dirtyFrom: null,
@@ -53,17 +59,30 @@ export class RatingSimulator {
     const previous = post.current.get(user);
     if (previous && previous[0] === event.score) return previous[0];
     const window = this.windowOf(event.t);
+    const flagged = this.activity.flagged(user, key, event.t);
+    this.activity.record(user, key, event.t);
     if (previous) {
-      const old = post.windows.get(previous[1])!;
-      old[previous[0]]! -= 1;
-      if (old.every((c) => c === 0)) post.windows.delete(previous[1]);
-      this.markDirty(post, previous[1]);
+      const [score, at, wasFlagged] = previous;
+      const old = post.windows.get(at)!;
+      old[score]! -= 1;
+      if (old.every((c) => c === 0)) post.windows.delete(at);
+      if (wasFlagged) {
+        const oldFlagged = post.flagged.get(at)!;
+        oldFlagged[score]! -= 1;
+        if (oldFlagged.every((c) => c === 0)) post.flagged.delete(at);
+      }
+      this.markDirty(post, at);
     }
     const h = post.windows.get(window) ?? emptyHistogram();
     h[event.score]! += 1;
     post.windows.set(window, h);
+    if (flagged) {
+      const f = post.flagged.get(window) ?? emptyHistogram();
+      f[event.score]! += 1;
+      post.flagged.set(window, f);
+    }
     this.markDirty(post, window);
-    post.current.set(user, [event.score, window]);
+    post.current.set(user, [event.score, window, flagged]);
     return previous ? previous[0] : null;
   }
 
@@ -87,7 +106,7 @@ export class RatingSimulator {
       const windows = [...post.windows.keys()]
         .filter((s) => s > resumeAt)
         .sort((a, b) => a - b)
-        .map((s) => ({ start: s, counts: post.windows.get(s)! }));
+        .map((s) => windowOf(post, s));
       const start = post.checkpoints.get(resumeAt) ?? initialState(this.policy);
       const [scored] = scorePosts(
         [0],
@@ -106,6 +125,18 @@ export class RatingSimulator {
   postKeys(): string[] {
     return [...this.posts.keys()];
   }
+
+  /** A post's current windows in time order, as the fold would store them. */
+  windows(postKey: string): RatingWindow[] {
+    const post = this.posts.get(postKey);
+    if (!post) return [];
+    return [...post.windows.keys()].sort((a, b) => a - b).map((s) => windowOf(post, s));
+  }
+}
+
+function windowOf(post: PostTimeline, start: number): RatingWindow {
+  const flagged = post.flagged.get(start);
+  return flagged ? { start, counts: post.windows.get(start)!, flagged } : { start, counts: post.windows.get(start)! };
 }
 
 /**

@@ -3,6 +3,7 @@ import { isoTimestamp, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { DomainError } from "@/server/errors";
 import { serverConfig } from "@/server/env";
+import { crossPostFlagSql } from "./cross-post-flag";
 import { windowStartIso } from "./scoring/windows";
 import { liveRaters } from "./live-count";
 
@@ -71,11 +72,12 @@ export const SUBMIT_STATEMENT = preparedQuery<{ postId: number; userId: number; 
   (p) =>
     sql`with target as (${ratablePost(p.postId)}),
         up as (
-          insert into ratings as r (post_id, user_id, score, created_at, updated_at)
-          select id, ${p.userId}, ${p.score}, now(), clock_timestamp() from target where locked_at is null
+          insert into ratings as r (post_id, user_id, score, created_at, updated_at, cross_post)
+          select id, ${p.userId}, ${p.score}, now(), clock_timestamp(), ${crossPostFlagSql(p.userId, sql`id`)}
+          from target where locked_at is null
           on conflict (post_id, user_id) do update
             set previous_score = r.score, previous_updated_at = r.updated_at,
-                score = excluded.score, updated_at = excluded.updated_at
+                score = excluded.score, updated_at = excluded.updated_at, cross_post = excluded.cross_post
             where r.score is distinct from excluded.score
           returning r.previous_score, r.previous_updated_at, r.updated_at
         )

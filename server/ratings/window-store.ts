@@ -13,7 +13,7 @@ import {
 
 /**
  * The one place that knows how rating windows and engine states are stored: the rating_windows
- * columns (c0…c5 and the checkpoint `state`) and the posts' score columns. Everything else works
+ * columns (c0…c5, the cross-post flagged x0…x5 and the checkpoint `state`) and the posts' score columns. Everything else works
  * on plain `RatingWindow`s and `EngineState`s (scoring/windows.ts).
  */
 
@@ -25,10 +25,16 @@ export function windowStartSql(column: SQL, windowSeconds: number): SQL {
   return sql`date_bin(make_interval(secs => ${windowSeconds}), ${column}, timestamptz 'epoch')`;
 }
 
-/** c0…c5 of a GROUP BY over ratings: how many have each star in `scoreColumn`. */
-function histogramOf(scoreColumn: SQL): SQL {
+/**
+ * c0…c5 of a GROUP BY over ratings: how many have each star in `scoreColumn`; with `flagColumn`,
+ * x0…x5: how many of those carry the cross-post flag.
+ */
+function histogramOf(scoreColumn: SQL, flagColumn?: SQL): SQL {
+  const flagged = flagColumn ? sql` and ${flagColumn}` : sql``;
   return sql.join(
-    [0, 1, 2, 3, 4, 5].map((s) => sql`count(*) filter (where ${scoreColumn} = ${sql.raw(String(s))})::int`),
+    [0, 1, 2, 3, 4, 5].map(
+      (s) => sql`count(*) filter (where ${scoreColumn} = ${sql.raw(String(s))}${flagged})::int`,
+    ),
     sql`, `,
   );
 }
@@ -39,13 +45,18 @@ function isCheckpointRow(alias: string): SQL {
   return sql`(${a}.state is not null and extract(epoch from ${a}.window_start)::bigint % ${sql.raw(String(CHECKPOINT_SECONDS))} = 0)`;
 }
 
-type WindowRow = { post_id: number; start: number; c: Histogram };
+type WindowRow = { post_id: number; start: number; c: Histogram; x: Histogram };
+
+/** A window as stored: its flagged histogram only when some rating in it is flagged. */
+function ratingWindow(start: number, c: Histogram, x: Histogram): RatingWindow {
+  return x.some((n) => n !== 0) ? { start, counts: c, flagged: x } : { start, counts: c };
+}
 
 function byPost(found: readonly WindowRow[]): Map<number, RatingWindow[]> {
   const out = new Map<number, RatingWindow[]>();
   for (const row of found) {
     const list = out.get(row.post_id) ?? [];
-    list.push({ start: Number(row.start), counts: row.c });
+    list.push(ratingWindow(Number(row.start), row.c, row.x));
     out.set(row.post_id, list);
   }
   return out;
@@ -73,16 +84,17 @@ export async function foldChangedRatings(
   }>(
     tx,
     sql`with batch as (
-          select post_id, user_id, score, updated_at, folded_score, folded_at
+          select post_id, user_id, score, updated_at, folded_score, folded_at, cross_post, folded_cross_post
           from ratings
           where folded_at is distinct from updated_at or folded_score is distinct from score
           limit ${batchSize}
         ),
         moves as (
-          select post_id, ${windowStartSql(sql`folded_at`, windowSeconds)} as ws, folded_score::int as s, -1 as d
+          select post_id, ${windowStartSql(sql`folded_at`, windowSeconds)} as ws, folded_score::int as s,
+                 folded_cross_post as f, -1 as d
           from batch where folded_score is not null
           union all
-          select post_id, ${windowStartSql(sql`updated_at`, windowSeconds)}, score::int, 1 from batch
+          select post_id, ${windowStartSql(sql`updated_at`, windowSeconds)}, score::int, cross_post, 1 from batch
           where score is not null
         ),
         sums as (
@@ -90,22 +102,28 @@ export async function foldChangedRatings(
                  coalesce(sum(d) filter (where s = 0), 0)::int as c0, coalesce(sum(d) filter (where s = 1), 0)::int as c1,
                  coalesce(sum(d) filter (where s = 2), 0)::int as c2, coalesce(sum(d) filter (where s = 3), 0)::int as c3,
                  coalesce(sum(d) filter (where s = 4), 0)::int as c4, coalesce(sum(d) filter (where s = 5), 0)::int as c5,
+                 coalesce(sum(d) filter (where s = 0 and f), 0)::int as x0, coalesce(sum(d) filter (where s = 1 and f), 0)::int as x1,
+                 coalesce(sum(d) filter (where s = 2 and f), 0)::int as x2, coalesce(sum(d) filter (where s = 3 and f), 0)::int as x3,
+                 coalesce(sum(d) filter (where s = 4 and f), 0)::int as x4, coalesce(sum(d) filter (where s = 5 and f), 0)::int as x5,
                  sum(d)::int as dn, sum(d * s)::int as ds, bool_or(d < 0) as removes
           from moves group by post_id, ws
         ),
         changed as (
           select * from sums where c0 <> 0 or c1 <> 0 or c2 <> 0 or c3 <> 0 or c4 <> 0 or c5 <> 0
+            or x0 <> 0 or x1 <> 0 or x2 <> 0 or x3 <> 0 or x4 <> 0 or x5 <> 0
         ),
         windows as (
-          insert into rating_windows as w (post_id, window_start, c0, c1, c2, c3, c4, c5)
-          select post_id, ws, c0, c1, c2, c3, c4, c5 from changed
+          insert into rating_windows as w (post_id, window_start, c0, c1, c2, c3, c4, c5, x0, x1, x2, x3, x4, x5)
+          select post_id, ws, c0, c1, c2, c3, c4, c5, x0, x1, x2, x3, x4, x5 from changed
           on conflict (post_id, window_start) do update
             set c0 = w.c0 + excluded.c0, c1 = w.c1 + excluded.c1, c2 = w.c2 + excluded.c2,
-                c3 = w.c3 + excluded.c3, c4 = w.c4 + excluded.c4, c5 = w.c5 + excluded.c5
+                c3 = w.c3 + excluded.c3, c4 = w.c4 + excluded.c4, c5 = w.c5 + excluded.c5,
+                x0 = w.x0 + excluded.x0, x1 = w.x1 + excluded.x1, x2 = w.x2 + excluded.x2,
+                x3 = w.x3 + excluded.x3, x4 = w.x4 + excluded.x4, x5 = w.x5 + excluded.x5
           returning 1
         ),
         marked as (
-          update ratings r set folded_score = b.score, folded_at = b.updated_at
+          update ratings r set folded_score = b.score, folded_at = b.updated_at, folded_cross_post = b.cross_post
           from batch b where r.post_id = b.post_id and r.user_id = b.user_id
           returning 1
         ),
@@ -187,7 +205,8 @@ export async function loadWindowsAfter(
   const after = [...resume.entries()].map(([id, point]) => ({ id, after: point?.after ?? null }));
   const found = await rows<WindowRow>(
     tx,
-    sql`select w.post_id, extract(epoch from w.window_start)::float8 as start, array[w.c0, w.c1, w.c2, w.c3, w.c4, w.c5] as c
+    sql`select w.post_id, extract(epoch from w.window_start)::float8 as start, array[w.c0, w.c1, w.c2, w.c3, w.c4, w.c5] as c,
+               array[w.x0, w.x1, w.x2, w.x3, w.x4, w.x5] as x
         from rating_windows w
         join jsonb_to_recordset(${JSON.stringify(after)}::jsonb) as x(id int, after float8)
           on w.post_id = x.id and (x.after is null or w.window_start > to_timestamp(x.after))
@@ -200,7 +219,8 @@ export async function loadWindowsAfter(
 export async function loadWindows(tx: Db, range: PostRange): Promise<Map<number, RatingWindow[]>> {
   const found = await rows<WindowRow>(
     tx,
-    sql`select post_id, extract(epoch from window_start)::float8 as start, array[c0, c1, c2, c3, c4, c5] as c
+    sql`select post_id, extract(epoch from window_start)::float8 as start, array[c0, c1, c2, c3, c4, c5] as c,
+               array[x0, x1, x2, x3, x4, x5] as x
         from rating_windows where post_id >= ${range.from} and post_id < ${range.to}
         order by post_id, window_start`,
   );
@@ -217,11 +237,14 @@ export async function windowsOfRatings(
   as: "folded" | "current",
   windowSeconds: number,
 ): Promise<Map<number, RatingWindow[]>> {
-  const [at, score] = as === "folded" ? [sql`folded_at`, sql`folded_score`] : [sql`updated_at`, sql`score`];
+  const [at, score, flag] =
+    as === "folded"
+      ? [sql`folded_at`, sql`folded_score`, sql`folded_cross_post`]
+      : [sql`updated_at`, sql`score`, sql`cross_post`];
   const found = await rows<WindowRow>(
     tx,
     sql`select post_id, extract(epoch from ${windowStartSql(at, windowSeconds)})::float8 as start,
-               array[${histogramOf(score)}] as c
+               array[${histogramOf(score)}] as c, array[${histogramOf(score, flag)}] as x
         from ratings where post_id >= ${range.from} and post_id < ${range.to} and ${score} is not null
         group by 1, 2 order by 1, 2`,
   );
@@ -240,23 +263,29 @@ export async function repairWindows(
   const { from, to } = range;
   const [repair] = await rows<{ repaired: number; remarked: number }>(
     tx,
-    sql`with truth(post_id, ws, c0, c1, c2, c3, c4, c5) as (
-          select post_id, ${windowStartSql(sql`updated_at`, windowSeconds)} as ws, ${histogramOf(sql`score`)}
+    sql`with truth(post_id, ws, c0, c1, c2, c3, c4, c5, x0, x1, x2, x3, x4, x5) as (
+          select post_id, ${windowStartSql(sql`updated_at`, windowSeconds)} as ws, ${histogramOf(sql`score`)},
+                 ${histogramOf(sql`score`, sql`cross_post`)}
           from ratings where post_id >= ${from} and post_id < ${to} and score is not null group by 1, 2
         ),
-        stored as (select post_id, window_start as ws, c0, c1, c2, c3, c4, c5 from rating_windows where post_id >= ${from} and post_id < ${to}),
+        stored as (
+          select post_id, window_start as ws, c0, c1, c2, c3, c4, c5, x0, x1, x2, x3, x4, x5
+          from rating_windows where post_id >= ${from} and post_id < ${to}
+        ),
         diff as (
           select coalesce(t.post_id, s.post_id) as post_id, coalesce(t.ws, s.ws) as ws, t.post_id is null as gone,
-                 t.c0, t.c1, t.c2, t.c3, t.c4, t.c5
+                 t.c0, t.c1, t.c2, t.c3, t.c4, t.c5, t.x0, t.x1, t.x2, t.x3, t.x4, t.x5
           from truth t full join stored s on t.post_id = s.post_id and t.ws = s.ws
           where t.post_id is null or s.post_id is null
-             or (t.c0, t.c1, t.c2, t.c3, t.c4, t.c5) is distinct from (s.c0, s.c1, s.c2, s.c3, s.c4, s.c5)
+             or (t.c0, t.c1, t.c2, t.c3, t.c4, t.c5, t.x0, t.x1, t.x2, t.x3, t.x4, t.x5)
+                is distinct from (s.c0, s.c1, s.c2, s.c3, s.c4, s.c5, s.x0, s.x1, s.x2, s.x3, s.x4, s.x5)
         ),
         upserted as (
-          insert into rating_windows as w (post_id, window_start, c0, c1, c2, c3, c4, c5)
-          select post_id, ws, c0, c1, c2, c3, c4, c5 from diff where not gone
+          insert into rating_windows as w (post_id, window_start, c0, c1, c2, c3, c4, c5, x0, x1, x2, x3, x4, x5)
+          select post_id, ws, c0, c1, c2, c3, c4, c5, x0, x1, x2, x3, x4, x5 from diff where not gone
           on conflict (post_id, window_start) do update
-            set c0 = excluded.c0, c1 = excluded.c1, c2 = excluded.c2, c3 = excluded.c3, c4 = excluded.c4, c5 = excluded.c5
+            set c0 = excluded.c0, c1 = excluded.c1, c2 = excluded.c2, c3 = excluded.c3, c4 = excluded.c4, c5 = excluded.c5,
+                x0 = excluded.x0, x1 = excluded.x1, x2 = excluded.x2, x3 = excluded.x3, x4 = excluded.x4, x5 = excluded.x5
           returning 1
         ),
         deleted as (
@@ -265,10 +294,11 @@ export async function repairWindows(
           returning 1
         ),
         remarked as (
-          update ratings r set folded_score = s.score, folded_at = s.updated_at
-          from (select post_id, user_id, score, updated_at from ratings
+          update ratings r set folded_score = s.score, folded_at = s.updated_at, folded_cross_post = s.cross_post
+          from (select post_id, user_id, score, updated_at, cross_post from ratings
                 where post_id >= ${from} and post_id < ${to}
-                  and (folded_at is distinct from updated_at or folded_score is distinct from score)) s
+                  and (folded_at is distinct from updated_at or folded_score is distinct from score
+                       or folded_cross_post is distinct from cross_post)) s
           where r.post_id = s.post_id and r.user_id = s.user_id
           returning 1
         )
@@ -331,7 +361,7 @@ export async function loadPostWindowsSince(
   sinceEpoch: number,
   policy: PolicyName,
 ): Promise<{ resume: EngineState | null; windows: RatingWindow[] }> {
-  const found = await rows<{ start: number; c: Histogram; state: string | null }>(
+  const found = await rows<{ start: number; c: Histogram; x: Histogram; state: string | null }>(
     db,
     sql`with checkpoint as (
           select w.window_start from rating_windows w
@@ -339,15 +369,13 @@ export async function loadPostWindowsSince(
           order by w.window_start desc limit 1
         )
         select extract(epoch from w.window_start)::float8 as start, array[c0, c1, c2, c3, c4, c5] as c,
+               array[x0, x1, x2, x3, x4, x5] as x,
                case when w.window_start = (select window_start from checkpoint) then w.state end as state
         from rating_windows w
         where w.post_id = ${postId} and w.window_start >= coalesce((select window_start from checkpoint), '-infinity')
         order by w.window_start`,
   );
   const resume = resumable(found[0]?.state ? parseStoredState(found[0].state) : null, policy);
-  const windows = (resume ? found.slice(1) : found).map((row) => ({
-    start: Number(row.start),
-    counts: row.c,
-  }));
+  const windows = (resume ? found.slice(1) : found).map((row) => ratingWindow(Number(row.start), row.c, row.x));
   return { resume, windows };
 }

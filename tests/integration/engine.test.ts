@@ -79,7 +79,7 @@ describe("fold and correction", () => {
       expect(await storedWindows(db)).toEqual(await recomputedWindows(db));
       const [{ n } = { n: -1 }] = await rows<{ n: number }>(db, sql`select count(*)::int as n from ratings`);
       const counted = Object.values(await storedWindows(db)).reduce(
-        (sum, c) => sum + c.reduce((x, y) => x + y, 0),
+        (sum, c) => sum + c.slice(0, 6).reduce((x, y) => x + y, 0),
         0,
       );
       expect(counted).toBe(n);

@@ -11,11 +11,13 @@ const ALL_POSTS = { from: 0, to: 2 ** 31 - 1 };
 
 function table(windows: ReadonlyMap<number, readonly RatingWindow[]>): WindowTable {
   return Object.fromEntries(
-    [...windows].flatMap(([postId, list]) => list.map((w) => [`${postId}@${w.start}`, [...w.counts]])),
+    [...windows].flatMap(([postId, list]) =>
+      list.map((w) => [`${postId}@${w.start}`, w.flagged ? [...w.counts, ...w.flagged] : [...w.counts]]),
+    ),
   );
 }
 
-/** rating_windows as stored: "post@epoch" → six counts. */
+/** rating_windows as stored: "post@epoch" → six counts, then the six cross-post flagged counts if any. */
 export async function storedWindows(db: Db): Promise<WindowTable> {
   return table(await loadWindows(db, ALL_POSTS));
 }

@@ -1,16 +1,23 @@
 import type { Histogram } from "./histogram";
 
-/** One window of a post: its start (Unix seconds, UTC-aligned) and the stars of the ratings in it. */
-export type RatingWindow = { start: number; counts: Histogram };
+/**
+ * One window of a post: its start (Unix seconds, UTC-aligned), the stars of the ratings in it, and
+ * the stars of those of them that carry the cross-post flag (scoring/cross-post.ts; absent: none).
+ */
+export type RatingWindow = { start: number; counts: Histogram; flagged?: Histogram };
 
 export const POLICY_NAMES = ["steady", "windowed", "mean"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 /**
- * The rule that held ratings: one window far above the expected volume (`burst`), or a shifted
- * excess that built up over a longer time scale (`campaign`, with that scale in seconds).
+ * The rule that held ratings: one window far above the expected volume (`burst`), a shifted
+ * excess that built up over a longer time scale (`campaign`, with that scale in seconds), or a
+ * shifted excess of ratings from accounts busy rating other posts at the same time (`cross-post`).
  */
-export type HoldRule = { kind: "burst" } | { kind: "campaign"; scaleSeconds: number };
+export type HoldRule =
+  | { kind: "burst" }
+  | { kind: "campaign"; scaleSeconds: number }
+  | { kind: "cross-post"; scaleSeconds: number };
 
 /** Why part of a post's recent ratings count at reduced weight (steady policy only). */
 export type Steadiness = {

@@ -1,3 +1,4 @@
+import { foldFlagged } from "./cross-post";
 import { add, emptyHistogram, mean, scale, stdev, total, type Histogram } from "./histogram";
 import type { HoldRule, ScoringPolicy, Steadiness } from "./policy";
 
@@ -26,6 +27,11 @@ export type SteadyParams = {
   calmSeconds: number;
   /** A time scale holds when its volume exceeds this multiple of the expected volume (and it is shifted). */
   campaignVolume: number;
+  /**
+   * Cross-post: a time scale also holds when its flagged ratings (accounts busy rating other posts)
+   * on one star exceed this share of the expected volume there, by a Poisson tail, and are shifted.
+   */
+  crossPostShare: number;
   /** A held window still counts up to this many expected windows' worth of ratings, star by star. */
   burstAllowance: number;
   /** Normal volume is never taken to be below this many ratings per window. */
@@ -94,6 +100,7 @@ export const DEFAULT_STEADY_PARAMS: SteadyParams = {
   scales: [30 * 60, 6 * 3600, 24 * 3600],
   calmSeconds: 2 * 3600,
   campaignVolume: 1.5,
+  crossPostShare: 0.3,
   burstAllowance: 2,
   minBaseline: 0.02,
   bombVolume: 10,
@@ -128,6 +135,8 @@ export type SteadyState = {
   /** Per time scale: decayed sum of the traffic, and of the volume expected over the same windows. */
   traffic: Histogram[];
   expected: number[];
+  /** Per time scale: decayed sum of the cross-post flagged traffic (absent in states written before it). */
+  flagged?: Histogram[];
   /** Decayed sum of calm traffic (since the last held window), per star. */
   calm: Histogram;
   /** Start of the last window processed, Unix seconds. */
@@ -312,6 +321,8 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         scale(state.traffic[k]!, decay(seconds, windowSeconds, gap)),
       );
       const traffic = decayedTraffic.map((t) => add(t, h));
+      const scaleDecays = p.scales.map((seconds) => decay(seconds, windowSeconds, gap));
+      const flagged = foldFlagged(state.flagged, scaleDecays, window.flagged);
       const expected = p.scales.map((seconds, k) => {
         const d = 1 - Math.min(1, windowSeconds / seconds);
         const dg = Math.pow(d, gap);
@@ -347,6 +358,18 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
               (k === 0 || lean * Math.sign(mean(traffic[k]!)! - reference) >= p.leanStars),
           );
           if (k >= 0) rule = { kind: "campaign", scaleSeconds: p.scales[k]! };
+          else {
+            // Cross-post: the same tests on the flagged ratings alone, against a small share of the
+            // expected volume. Honest heavy raters are flagged too but rate like everyone else, so
+            // their flagged ratings are neither shifted nor piled on one side.
+            const j = p.scales.findIndex(
+              (_, k) =>
+                hasStarExcess(flagged[k]!, state.accepted, expected[k]!, reference, p.crossPostShare, p) &&
+                isShifted(flagged[k]!, reference, acceptedTotal, sigma, p) &&
+                (k === 0 || lean * Math.sign(mean(flagged[k]!)! - reference) >= p.leanStars),
+            );
+            if (j >= 0) rule = { kind: "cross-post", scaleSeconds: p.scales[j]! };
+          }
         }
       }
       // Genuine change: what comes on top of the old opinion at normal volume is a crowd's spread
@@ -477,6 +500,10 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
         // Ratings a burst held are dealt with; the time scales keep only what the window counted,
         // so a past burst does not make the hours after it look like a campaign.
         traffic: decayedTraffic.map((t) => add(t, counted)),
+        flagged:
+          counted === h || !window.flagged
+            ? flagged
+            : foldFlagged(state.flagged, scaleDecays, scale(window.flagged, total(counted) / n)),
         expected,
         calm,
         last: window.start,
