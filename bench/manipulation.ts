@@ -11,8 +11,9 @@ import { initialState, replay } from "@/server/ratings/scoring/engine";
 import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
 import { POLICY_NAMES, type PolicyName } from "@/server/ratings/scoring/policy";
 import { DEFAULT_STEADY_PARAMS, type SteadyState } from "@/server/ratings/scoring/steady";
+import { withSiteProfiles } from "@/server/ratings/scoring/site-profile";
 import { RatingSimulator } from "@/server/ratings/simulate";
-import { EVENT_TIME, SCENARIOS, WINDOW_SECONDS, generate, type Scenario } from "./scenarios";
+import { EVENT_TIME, SCENARIOS, WINDOW_SECONDS, generate, siteBackground, type Scenario } from "./scenarios";
 
 const POST = "p";
 const CONVERGED = 0.1;
@@ -28,9 +29,13 @@ type RunResult = {
   identical: boolean;
 };
 
-function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunResult> {
+function runScenario(scenario: Scenario, seed: number, learn: boolean): Record<PolicyName, RunResult> {
   const { events, start, end } = generate(scenario, seed);
-  const simulators = POLICY_NAMES.map((policy) => new RatingSimulator(policy, WINDOW_SECONDS));
+  // Each simulator learns the site profile of every day from the days before it, as the server does.
+  const background = siteBackground(scenario, seed);
+  const simulators = POLICY_NAMES.map(
+    (policy) => new RatingSimulator(policy, WINDOW_SECONDS, { background, learnSiteProfiles: learn }),
+  );
 
   // The bench's own bookkeeping, independent of the simulator: every user's current rating, its
   // window (the window of its last change, as the server partitions) and whether it is legitimate.
@@ -97,7 +102,11 @@ function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunRe
   simulators.forEach((simulator, p) => {
     const policy = POLICY_NAMES[p]!;
     const incremental = simulator.state(POST);
-    const full = replay(initialState(policy), sortedWindows, WINDOW_SECONDS).at(-1);
+    const full = replay(
+      initialState(policy),
+      withSiteProfiles(sortedWindows, simulator.siteProfiles()),
+      WINDOW_SECONDS,
+    ).at(-1);
     const e = errors[p]!;
     const lastClose = end - WINDOW_SECONDS;
     let heldShare: number | null = null;
@@ -337,6 +346,8 @@ function main() {
       seeds: { type: "string", default: "8" },
       scenario: { type: "string" },
       "no-write": { type: "boolean", default: false },
+      // Score every window against the constant site rate and shape instead of learned profiles.
+      "constant-profile": { type: "boolean", default: false },
     },
   });
   const seeds = Number(values.seeds);
@@ -348,7 +359,9 @@ function main() {
   const began = performance.now();
   const summaries: Summary[] = [];
   for (const scenario of chosen) {
-    const runs = Array.from({ length: seeds }, (_, seed) => runScenario(scenario, 1000 + seed));
+    const runs = Array.from({ length: seeds }, (_, seed) =>
+      runScenario(scenario, 1000 + seed, !values["constant-profile"]),
+    );
     for (const policy of POLICY_NAMES)
       summaries.push(
         summarize(
@@ -364,7 +377,7 @@ function main() {
   );
 
   // A partial run (one scenario, fewer seeds) is for iterating; only the full run is recorded.
-  if (!values.scenario && seeds >= 8 && !values["no-write"]) {
+  if (!values.scenario && seeds >= 8 && !values["no-write"] && !values["constant-profile"]) {
     replaceSection(
       path.join(process.cwd(), "docs", "benchmarks.md"),
       "manipulation",

@@ -6,6 +6,8 @@ import { inSpan } from "@/server/telemetry/tracing";
 import type { EngineConfig } from "./config";
 import { lockEngine } from "./engine-lock";
 import { rescorePending } from "./rescore";
+import { utcDay } from "./scoring/site-profile";
+import { ensureSiteProfile } from "./site-profile-store";
 import { foldChangedRatings } from "./window-store";
 
 /**
@@ -32,6 +34,8 @@ export type FoldOptions = {
   onProgress?: (message: string) => void;
   /** Test hook: runs inside each batch's transaction after its statement, before commit. */
   afterBatchStatement?: (batch: FoldBatch) => Promise<void> | void;
+  /** The clock: its UTC day is the one whose site profile the run makes sure of (tests replay past days). */
+  now?: Date;
 };
 
 /**
@@ -80,6 +84,9 @@ export async function runFold(db: Db, config: EngineConfig, options: FoldOptions
         `batch ${batchSizes.length}: folded ${batch.folded} ratings into ${batch.windows} windows of ${batch.posts} posts`,
       );
     }
+    // The day's site profile, learned from the windows before it once the last of them are folded
+    // and before anything of the day is scored (a no-op after the day's first run).
+    await ensureSiteProfile(db, utcDay((options.now ?? new Date()).getTime() / 1000), config.windowSeconds);
     const postsRescored = await rescorePending(db, config, { onProgress: options.onProgress });
     const report: FoldReport = {
       batches: batchSizes.length,

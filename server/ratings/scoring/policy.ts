@@ -1,7 +1,11 @@
 import type { Histogram } from "./histogram";
+import type { SiteProfile } from "./site-profile";
 
-/** One window of a post: its start (Unix seconds, UTC-aligned) and the stars of the ratings in it. */
-export type RatingWindow = { start: number; counts: Histogram };
+/**
+ * One window of a post: its start (Unix seconds, UTC-aligned) and the stars of the ratings in it,
+ * with the site profile of its UTC day when one was learned (scoring/site-profile.ts).
+ */
+export type RatingWindow = { start: number; counts: Histogram; site?: SiteProfile };
 
 export const POLICY_NAMES = ["steady", "windowed", "mean"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
