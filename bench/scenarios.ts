@@ -101,7 +101,10 @@ const ATTENTION_BY_AGE = [4, 3, 1.5, 1, 0.5];
  * ratings per age bucket drawn as Poisson counts and the site's ratings per hour following the
  * scenario's daily cycle. Cheap: counts, not rating events.
  */
-export function siteBackground(scenario: Scenario, seed: number): ((day: number) => SiteSummary | null) | undefined {
+export function siteBackground(
+  scenario: Scenario,
+  seed: number,
+): ((day: number) => SiteSummary | null) | undefined {
   const count = scenario.sitePosts;
   if (!count) return undefined;
   const shape = scenario.dayShape ?? sineDay;
@@ -127,7 +130,6 @@ export function siteBackground(scenario: Scenario, seed: number): ((day: number)
     return { day, hourCounts, posts };
   };
 }
-
 
 export type GeneratedRun = { events: BenchEvent[]; start: number; end: number };
 

@@ -34,7 +34,10 @@ export async function getPostHistory(
   const loaded = await loadPostWindowsSince(db, postId, since, config.policy);
   const { resume } = loaded;
   // Scored against each day's stored site profile, as the fold scored them.
-  const windows = withSiteProfiles(loaded.windows, await loadSiteProfiles(db, loaded.windows[0]?.start ?? null));
+  const windows = withSiteProfiles(
+    loaded.windows,
+    await loadSiteProfiles(db, loaded.windows[0]?.start ?? null),
+  );
   const start = resume ?? initialState(config.policy);
   const states = replay(start, windows, config.windowSeconds);
   const points: HistoryPoint[] = [];

@@ -89,7 +89,13 @@ async function correctChunk(db: Db, config: EngineConfig, from: number, to: numb
     // Every window is scored against the stored profile of its own day, as the fold scored it.
     const profiles = await loadSiteProfiles(tx);
     const score = (windows: ReadonlyMap<number, readonly RatingWindow[]>) =>
-      scorePosts(ids, new Map(), withSiteProfilesByPost(windows, profiles), config.policy, config.windowSeconds);
+      scorePosts(
+        ids,
+        new Map(),
+        withSiteProfilesByPost(windows, profiles),
+        config.policy,
+        config.windowSeconds,
+      );
 
     // 1. What the aggregates should hold, given what every row says it was folded as.
     const foldedTruth = await windowsOfRatings(tx, range, "folded", config.windowSeconds);

@@ -27,7 +27,12 @@ type Source = "windows" | "ratings";
  * the stored windows (what the fold learns from) or from the ratings as they are now (what the
  * correction checks against).
  */
-export async function siteSummary(db: Db, day: number, source: Source, windowSeconds: number): Promise<SiteSummary> {
+export async function siteSummary(
+  db: Db,
+  day: number,
+  source: Source,
+  windowSeconds: number,
+): Promise<SiteSummary> {
   const { from, to } = learningPeriod(day);
   const src: SQL =
     source === "windows"
@@ -98,7 +103,9 @@ export async function ensureSiteProfile(db: Db, day: number, windowSeconds: numb
             and (p.rescore_from is null or p.rescore_from > w.window_start)
           limit 1`,
     );
-    const profile = scored ? null : learnSiteProfile(await siteSummary(tx, day, "windows", windowSeconds), windowSeconds);
+    const profile = scored
+      ? null
+      : learnSiteProfile(await siteSummary(tx, day, "windows", windowSeconds), windowSeconds);
     await rows(
       tx,
       sql`insert into site_profiles (day, profile) values (to_timestamp(${day}), ${profile ? JSON.stringify(profile) : null})

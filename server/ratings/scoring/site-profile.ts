@@ -227,7 +227,8 @@ export function hourShapeAt(
 export function profileDifference(a: SiteProfile | null, b: SiteProfile | null): number {
   if (a === null && b === null) return 0;
   let difference = 0;
-  for (let h = 0; h < 24; h++) difference = Math.max(difference, Math.abs((a?.dailyShape[h] ?? 1) - (b?.dailyShape[h] ?? 1)));
+  for (let h = 0; h < 24; h++)
+    difference = Math.max(difference, Math.abs((a?.dailyShape[h] ?? 1) - (b?.dailyShape[h] ?? 1)));
   const buckets = Math.max(a?.ageRates.length ?? 0, b?.ageRates.length ?? 0);
   for (let i = 0; i < buckets; i++)
     difference = Math.max(difference, Math.abs((a?.ageRates[i] ?? 0) - (b?.ageRates[i] ?? 0)));
