@@ -85,8 +85,8 @@ export async function siteSummary(
 /**
  * Writes the profile of `day` unless its row exists. Learned from the stored windows of the days
  * before it, unless a window of the day has already been scored (and is not about to be re-scored):
- * then the day keeps the constants its windows were scored with. Call it after folding pending
- * ratings (so the last minutes of the day before are in) and before re-scoring.
+ * then the day keeps the constants its windows were scored with. The fold calls it after folding
+ * the ratings changed before the day began and before folding or scoring any of the day's own.
  */
 export async function ensureSiteProfile(db: Db, day: number, windowSeconds: number): Promise<void> {
   await db.transaction(async (tx) => {
