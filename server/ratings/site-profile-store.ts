@@ -34,27 +34,32 @@ export async function siteSummary(
   windowSeconds: number,
 ): Promise<SiteSummary> {
   const { from, to } = learningPeriod(day);
+  // The week's windows, and each active post's first window ever (an index lookup per post).
   const src: SQL =
     source === "windows"
       ? sql`select post_id, window_start as ws, (c0 + c1 + c2 + c3 + c4 + c5)::int as n
-            from rating_windows where window_start < to_timestamp(${to})`
+            from rating_windows where window_start >= to_timestamp(${from}) and window_start < to_timestamp(${to})`
       : sql`select post_id, ${windowStartSql(sql`updated_at`, windowSeconds)} as ws, count(*)::int as n
-            from ratings where score is not null and updated_at < to_timestamp(${to}) group by 1, 2`;
+            from ratings where score is not null and updated_at >= to_timestamp(${from})
+              and updated_at < to_timestamp(${to}) group by 1, 2`;
+  const firstOf: SQL =
+    source === "windows"
+      ? sql`(select min(w.window_start) from rating_windows w
+             where w.post_id = a.post_id and w.window_start < to_timestamp(${to}))`
+      : sql`(select ${windowStartSql(sql`min(r.updated_at)`, windowSeconds)} from ratings r
+             where r.post_id = a.post_id and r.score is not null and r.updated_at < to_timestamp(${to}))`;
   const thresholds = `{${SITE_PROFILE_PARAMS.ageBuckets.join(",")}}`;
   const found = await rows<{ first: number; buckets: string; hours: string | null }>(
     db,
     sql`with src as (${src}),
-        active as (select post_id from src where ws >= to_timestamp(${from}) and n > 0 group by post_id),
-        firsts as (
-          select s.post_id, min(s.ws) as first from src s join active a on a.post_id = s.post_id
-          where s.n > 0 group by s.post_id
-        ),
+        active as (select post_id from src where n > 0 group by post_id),
+        firsts as (select a.post_id, ${firstOf} as first from active a),
         per as (
           select s.post_id,
                  width_bucket(extract(epoch from s.ws - f.first)::float8, ${thresholds}::float8[]) as b,
                  sum(s.n)::int as n
           from src s join firsts f on f.post_id = s.post_id
-          where s.ws >= to_timestamp(${from}) and s.ws > f.first
+          where s.ws > f.first
           group by 1, 2
         )
         select extract(epoch from f.first)::float8 as first,
@@ -66,7 +71,7 @@ export async function siteSummary(
         select null, '[]',
                (select coalesce(json_agg(json_build_array(h, n)), '[]')::text
                 from (select extract(hour from ws at time zone 'UTC')::int as h, sum(n)::int as n
-                      from src where ws >= to_timestamp(${from}) group by 1) x)`,
+                      from src group by 1) x)`,
   );
   const hourCounts = new Array<number>(24).fill(0);
   const posts: PostActivity[] = [];

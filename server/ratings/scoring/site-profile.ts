@@ -46,7 +46,7 @@ export const SITE_PROFILE_PARAMS: SiteProfileParams = {
   minPosts: 20,
   shapeSmoothingHours: 1,
   shapeFloor: 0.25,
-  shapePrior: 240,
+  shapePrior: 2000,
 };
 
 const DAY = 86_400;
