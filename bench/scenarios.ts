@@ -215,7 +215,7 @@ const during = (seconds: number, inside: number, outside: number) => (t: number)
   t >= EVENT_TIME && t < EVENT_TIME + seconds ? inside : outside;
 
 /** Posts of the long tail around the scenarios that are about quiet, young or tiny posts. */
-const SITE_POSTS = 300;
+const SITE_POSTS = 600;
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -465,7 +465,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "off-peak-campaign",
     description:
-      "a site whose traffic peaks at 18 UTC (1 + 0.8·sin, the constant shape's trough); 150 accounts rate 1–2 over 03–09 UTC, its quiet hours (q = 4.0, base 2/window, 2 days of history, 300 site posts)",
+      "a site whose traffic peaks at 18 UTC (1 + 0.8·sin, the constant shape's trough); 150 accounts rate 1–2 over 03–09 UTC, its quiet hours (q = 4.0, base 2/window, 2 days of history, 600 site posts)",
     historySeconds: 2 * DAY,
     base: constant(2),
     quality: constant(4),

@@ -43,9 +43,9 @@ describe("site profile learner", () => {
   it("learns the daily shape: share per UTC hour, smoothed, averaging 1, with a floor", () => {
     // Every rating of the week in 17–19 UTC.
     const hours = flat(0);
-    hours[17] = 3000;
-    hours[18] = 6000;
-    hours[19] = 3000;
+    hours[17] = 30_000;
+    hours[18] = 60_000;
+    hours[19] = 30_000;
     const profile = learnSiteProfile(summary(hours, []), W)!;
     const shape = profile.dailyShape;
     expect(shape.reduce((a, b) => a + b, 0) / 24).toBeCloseTo(1, 12);
@@ -60,12 +60,12 @@ describe("site profile learner", () => {
     expect(shape[5]).toBe(quiet);
   });
 
-  it("leans on the constant shape when the days before had few ratings", () => {
+  it("keeps the constant shape when the days before had too few ratings to learn one", () => {
     const hours = flat(0);
-    hours[18] = 24;
-    const shape = learnSiteProfile(summary(hours, []), W)!.dailyShape;
-    for (let h = 0; h < 24; h++)
-      expect(Math.abs(shape[h]! - SINE_DAY[h]!)).toBeLessThan(h >= 17 && h <= 19 ? 1 : 0.15);
+    hours[18] = SITE_PROFILE_PARAMS.minShapeRatings - 1;
+    expect(learnSiteProfile(summary(hours, []), W)!.dailyShape).toEqual([...SINE_DAY]);
+    hours[18] += 1;
+    expect(learnSiteProfile(summary(hours, []), W)!.dailyShape).not.toEqual([...SINE_DAY]);
   });
 
   it("learns a bucket's rate from the quiet majority: a viral post cannot raise it", () => {
@@ -155,7 +155,13 @@ describe("steady policy with a learned profile", () => {
       const legit = events.filter((e) => e.legit);
       const truth = legit.reduce((sum, e) => sum + e.score, 0) / legit.length;
       const error = (learnSiteProfiles: boolean) => {
-        const simulator = new RatingSimulator("steady", W, { learnSiteProfiles });
+        // The rest of the site rates on the same cycle: 60,000 ratings a week, enough to learn it.
+        const background = (day: number) => ({
+          day,
+          hourCounts: Array.from({ length: 24 }, (_, h) => Math.round(2500 * shapeAt(h * HOUR + HOUR / 2))),
+          posts: [],
+        });
+        const simulator = new RatingSimulator("steady", W, { learnSiteProfiles, background });
         for (const e of events) simulator.submit({ t: e.t, user: e.user, post: "p", score: e.score });
         return {
           error: Math.abs(simulator.score("p").score! - truth),

@@ -35,8 +35,10 @@ export type SiteProfileParams = {
   shapeSmoothingHours: number;
   /** No hour's share falls below this multiple of the hourly mean. */
   shapeFloor: number;
-  /** Ratings' worth of the constant shape blended into the learned one, so a thin day learns little. */
+  /** Ratings' worth of the constant shape blended into the learned one. */
   shapePrior: number;
+  /** A week with fewer ratings than this learns no shape: the constant one applies. */
+  minShapeRatings: number;
 };
 
 export const SITE_PROFILE_PARAMS: SiteProfileParams = {
@@ -47,6 +49,7 @@ export const SITE_PROFILE_PARAMS: SiteProfileParams = {
   shapeSmoothingHours: 1,
   shapeFloor: 0.25,
   shapePrior: 2000,
+  minShapeRatings: 50_000,
 };
 
 const DAY = 86_400;
@@ -140,6 +143,7 @@ export function exposureWindows(
 }
 
 function smoothShape(hourCounts: readonly number[], fallback: readonly number[], params: SiteProfileParams) {
+  if (hourCounts.reduce((a, b) => a + b, 0) < params.minShapeRatings) return [...fallback];
   const k = params.shapeSmoothingHours;
   const smoothed = hourCounts.map((_, h) => {
     let sum = 0;
