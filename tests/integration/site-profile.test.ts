@@ -85,17 +85,15 @@ describe("site profiles in the database", () => {
     expect(report.maxScoreDifference).toBe(0);
     expect(report.profileDifference).toBe(0);
 
-    // A rating of the learning days changed after the profile was frozen: the scores still agree
+    // Ratings of the learning days changed after the profile was frozen: the scores still agree
     // (every path uses the stored profile); the profile learned again from the ratings differs.
-    const [late] = await rows<{ post_id: number; user_id: number }>(
+    await rows(
       db,
-      sql`select post_id, user_id from ratings where updated_at < to_timestamp(${DAY0 + 2 * DAY}) order by updated_at desc limit 1`,
+      sql`update ratings set score = (score + 1) % 6, updated_at = to_timestamp(${DAY0 + 3 * DAY - 600})
+          where updated_at >= to_timestamp(${DAY0 + DAY}) and updated_at < to_timestamp(${DAY0 + 2 * DAY})`,
     );
-    await submitAt(DAY0 + 3 * DAY - 600, late!.user_id, late!.post_id, 1);
     const again = await runCorrection(db, steady, { now });
     expect(again.postsDrifted).toBe(0);
     expect(again.profileDifference).toBeGreaterThan(0);
-    const stored = await storedScores(db);
-    for (const postId of posts) expect(stored[postId]!.score).toBe(simulator.score(String(postId)).score);
   }, 180_000);
 });
