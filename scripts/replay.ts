@@ -1,6 +1,8 @@
 // `npm run replay -- FILE.jsonl [--policy steady|windowed|mean] [--window SECONDS]`
 // Reads rating events, one JSON object a line: {"t": <unix seconds>, "user": <id>, "post": <id>, "score": 0..5}
 // and prints one JSON line per closed window per post: {"post", "windowStart", "count", "score"}.
+// Like the server, it learns each UTC day's site profile from the stream's days before it when the
+// day's first rating arrives (docs/scoring.md, "Site profile"); a stream's first day uses the constants.
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
