@@ -11,7 +11,7 @@ import { initialState, replay } from "@/server/ratings/scoring/engine";
 import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
 import { POLICY_NAMES, type PolicyName } from "@/server/ratings/scoring/policy";
 import { DEFAULT_STEADY_PARAMS, type SteadyState } from "@/server/ratings/scoring/steady";
-import { withSiteProfiles } from "@/server/ratings/scoring/site-profile";
+import { SITE_PROFILE_PARAMS, withSiteProfiles } from "@/server/ratings/scoring/site-profile";
 import { RatingSimulator } from "@/server/ratings/simulate";
 import { EVENT_TIME, SCENARIOS, WINDOW_SECONDS, generate, siteBackground, type Scenario } from "./scenarios";
 
@@ -327,6 +327,7 @@ function section(summaries: Summary[], seeds: number, seconds: number): string {
     `- Machine: ${machine()}; run time ${seconds.toFixed(0)} s`,
     `- Seeds per scenario: ${seeds} (mean over seeds; worst seed in parentheses); window ${WINDOW_SECONDS} s`,
     `- Steady parameters (DEFAULT_STEADY_PARAMS): \`${JSON.stringify(DEFAULT_STEADY_PARAMS)}\``,
+    `- Site profile parameters (SITE_PROFILE_PARAMS): \`${JSON.stringify(SITE_PROFILE_PARAMS)}\``,
     "",
     "Scenarios (the event starts at 2026-03-02T00:00Z after 24 h of organic history unless stated; each run ends 24 h after it):",
     "",
