@@ -11,8 +11,17 @@ import { initialState, replay } from "@/server/ratings/scoring/engine";
 import { emptyHistogram, type Histogram } from "@/server/ratings/scoring/histogram";
 import { POLICY_NAMES, type PolicyName } from "@/server/ratings/scoring/policy";
 import { DEFAULT_STEADY_PARAMS, type SteadyState } from "@/server/ratings/scoring/steady";
+import { SITE_PROFILE_PARAMS, withSiteProfiles } from "@/server/ratings/scoring/site-profile";
 import { RatingSimulator } from "@/server/ratings/simulate";
-import { EVENT_TIME, SCENARIOS, WINDOW_SECONDS, generate, postsOf, type Scenario } from "./scenarios";
+import {
+  EVENT_TIME,
+  SCENARIOS,
+  WINDOW_SECONDS,
+  generate,
+  postsOf,
+  siteBackground,
+  type Scenario,
+} from "./scenarios";
 
 const CONVERGED = 0.1;
 
@@ -37,10 +46,14 @@ type PostTruth = {
   errors: { pre: number; max: number; last: number; lastBad: number }[];
 };
 
-function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunResult> {
+function runScenario(scenario: Scenario, seed: number, learn: boolean): Record<PolicyName, RunResult> {
   const { events, start, end } = generate(scenario, seed);
   const measured = postsOf(scenario);
-  const simulators = POLICY_NAMES.map((policy) => new RatingSimulator(policy, WINDOW_SECONDS));
+  // Each simulator learns the site profile of every day from the days before it, as the server does.
+  const background = siteBackground(scenario, seed);
+  const simulators = POLICY_NAMES.map(
+    (policy) => new RatingSimulator(policy, WINDOW_SECONDS, { background, learnSiteProfiles: learn }),
+  );
   const truths = new Map<string, PostTruth>(
     measured.map((post) => [
       post,
@@ -48,7 +61,12 @@ function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunRe
         current: new Map(),
         legitSum: 0,
         legitCount: 0,
-        errors: POLICY_NAMES.map(() => ({ pre: NaN, max: 0, last: NaN, lastBad: EVENT_TIME - WINDOW_SECONDS })),
+        errors: POLICY_NAMES.map(() => ({
+          pre: NaN,
+          max: 0,
+          last: NaN,
+          lastBad: EVENT_TIME - WINDOW_SECONDS,
+        })),
       },
     ]),
   );
@@ -112,7 +130,11 @@ function runScenario(scenario: Scenario, seed: number): Record<PolicyName, RunRe
         stored.length === windows.size &&
         stored.every((sw) => windows.get(sw.start)?.every((c, s) => c === sw.counts[s]));
       const incremental = simulator.state(post);
-      const full = replay(initialState(policy), stored, WINDOW_SECONDS).at(-1);
+      const full = replay(
+        initialState(policy),
+        withSiteProfiles(stored, simulator.siteProfiles()),
+        WINDOW_SECONDS,
+      ).at(-1);
       const e = truth.errors[p]!;
       const lastClose = end - WINDOW_SECONDS;
       let heldShare: number | null = null;
@@ -346,6 +368,7 @@ function section(summaries: Summary[], seeds: number, seconds: number): string {
     `- Machine: ${machine()}; run time ${seconds.toFixed(0)} s`,
     `- Seeds per scenario: ${seeds} (mean over seeds; worst seed in parentheses); window ${WINDOW_SECONDS} s`,
     `- Steady parameters (DEFAULT_STEADY_PARAMS): \`${JSON.stringify(DEFAULT_STEADY_PARAMS)}\``,
+    `- Site profile parameters (SITE_PROFILE_PARAMS): \`${JSON.stringify(SITE_PROFILE_PARAMS)}\``,
     "",
     "Scenarios (the event starts at 2026-03-02T00:00Z after 24 h of organic history unless stated; each run ends 24 h after it):",
     "",
@@ -365,6 +388,8 @@ function main() {
       seeds: { type: "string", default: "8" },
       scenario: { type: "string" },
       "no-write": { type: "boolean", default: false },
+      // Score every window against the constant site rate and shape instead of learned profiles.
+      "constant-profile": { type: "boolean", default: false },
     },
   });
   const seeds = Number(values.seeds);
@@ -376,7 +401,9 @@ function main() {
   const began = performance.now();
   const summaries: Summary[] = [];
   for (const scenario of chosen) {
-    const runs = Array.from({ length: seeds }, (_, seed) => runScenario(scenario, 1000 + seed));
+    const runs = Array.from({ length: seeds }, (_, seed) =>
+      runScenario(scenario, 1000 + seed, !values["constant-profile"]),
+    );
     for (const policy of POLICY_NAMES)
       summaries.push(
         summarize(
@@ -392,7 +419,7 @@ function main() {
   );
 
   // A partial run (one scenario, fewer seeds) is for iterating; only the full run is recorded.
-  if (!values.scenario && seeds >= 8 && !values["no-write"]) {
+  if (!values.scenario && seeds >= 8 && !values["no-write"] && !values["constant-profile"]) {
     replaceSection(
       path.join(process.cwd(), "docs", "benchmarks.md"),
       "manipulation",

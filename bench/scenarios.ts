@@ -2,6 +2,13 @@
 // docs/benchmarks.md plus one attack (or genuine change) per scenario. Everything is drawn from a
 // seeded generator so a run is reproducible seed for seed.
 import { mulberry32 } from "@/tests/support/random";
+import {
+  SITE_PROFILE_PARAMS,
+  exposureWindows,
+  learningPeriod,
+  type PostActivity,
+  type SiteSummary,
+} from "@/server/ratings/scoring/site-profile";
 
 export const WINDOW_SECONDS = 120;
 const HOUR = 3600;
@@ -80,7 +87,55 @@ export type Scenario = {
   attack?: (random: Random, organic: BenchEvent[]) => BenchEvent[];
   /** The legitimate opinion changes at the event: report the time to converge. */
   genuineChange?: boolean;
+  /** The site's (and the post's organic) daily cycle at time t; default 1 + 0.5·sin, peaking at 06 UTC. */
+  dayShape?: (t: number) => number;
+  /** The site around the post: this many other posts of the long tail in the learning days. */
+  sitePosts?: number;
 };
+
+const sineDay = (t: number) => 1 + 0.5 * Math.sin((2 * Math.PI * t) / DAY);
+
+/**
+ * Typical long-tail attention by age bucket (0–15 min, 15 min–1 h, 1–6 h, 6–24 h, later), as a
+ * multiple of a post's own level: new posts are seen more, old ones less.
+ */
+const ATTENTION_BY_AGE = [4, 3, 1.5, 1, 0.5];
+
+/**
+ * The learning counts of the scenario's site for a day: `sitePosts` quiet posts first rated over
+ * the ten days before it, each at a level drawn around 0.06 ratings per window (log-normal), their
+ * ratings per age bucket drawn as Poisson counts and the site's ratings per hour following the
+ * scenario's daily cycle. Cheap: counts, not rating events.
+ */
+export function siteBackground(
+  scenario: Scenario,
+  seed: number,
+): ((day: number) => SiteSummary | null) | undefined {
+  const count = scenario.sitePosts;
+  if (!count) return undefined;
+  const shape = scenario.dayShape ?? sineDay;
+  return (day) => {
+    const random = new Random(seed * 7919 + day / DAY);
+    const { from, to } = learningPeriod(day);
+    const posts: PostActivity[] = [];
+    let ratings = 0;
+    for (let i = 0; i < count; i++) {
+      const first = to - WINDOW_SECONDS * (1 + random.int((10 * DAY) / WINDOW_SECONDS));
+      const level = 0.06 * Math.exp(0.7 * random.normal());
+      const bucketCounts = ATTENTION_BY_AGE.map((attention, bucket) => {
+        const exposure = exposureWindows(first, bucket, from, to, WINDOW_SECONDS, SITE_PROFILE_PARAMS);
+        return random.poisson(level * attention * exposure);
+      });
+      const n = bucketCounts.reduce((a, b) => a + b, 0);
+      ratings += n;
+      if (first >= from || n > 0) posts.push({ first, bucketCounts });
+    }
+    const weights = Array.from({ length: 24 }, (_, h) => shape(from + h * HOUR + HOUR / 2));
+    const sum = weights.reduce((a, b) => a + b, 0);
+    const hourCounts = weights.map((w) => random.poisson((ratings * w) / sum));
+    return { day, hourCounts, posts };
+  };
+}
 
 export type GeneratedRun = { events: BenchEvent[]; start: number; end: number };
 
@@ -119,13 +174,14 @@ export function generate(scenario: Scenario, seed: number): GeneratedRun {
   const single = posts.length === 1;
   let nextUser = 0;
   for (let w = start; w < end; w += WINDOW_SECONDS) {
-    const lambda = scenario.base(w) * (1 + 0.5 * Math.sin((2 * Math.PI * w) / DAY));
+    const lambda = scenario.base(w) * (scenario.dayShape ?? sineDay)(w);
     for (const post of posts) {
       const n = random.poisson(lambda);
       for (let k = 0; k < n; k++) {
         const t = w + random.uniform() * WINDOW_SECONDS;
         const user = `u${nextUser++}`;
-        const draw = (at: number) => scenario.score?.(random, at) ?? organicScore(random, scenario.quality(at));
+        const draw = (at: number) =>
+          scenario.score?.(random, at) ?? organicScore(random, scenario.quality(at));
         const on = single ? {} : { post };
         organic.push({ t, user, score: draw(t), legit: true, ...on });
         if (random.uniform() < UPDATE_SHARE) {
@@ -214,7 +270,13 @@ function sharedAccounts(
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     for (const i of order.slice(0, each))
-      events.push({ t: from + random.uniform() * seconds, user: `a${a}`, score: score(random), legit: false, post: `p${i}` });
+      events.push({
+        t: from + random.uniform() * seconds,
+        user: `a${a}`,
+        score: score(random),
+        legit: false,
+        post: `p${i}`,
+      });
   }
   return events;
 }
@@ -226,6 +288,9 @@ const constant = (value: number) => () => value;
 const step = (before: number, after: number) => (t: number) => (t < EVENT_TIME ? before : after);
 const during = (seconds: number, inside: number, outside: number) => (t: number) =>
   t >= EVENT_TIME && t < EVENT_TIME + seconds ? inside : outside;
+
+/** Posts of the long tail around the scenarios that are about quiet, young or tiny posts. */
+const SITE_POSTS = 600;
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -339,6 +404,7 @@ export const SCENARIOS: Scenario[] = [
     historySeconds: 4 * HOUR,
     base: constant(0.03),
     quality: constant(4),
+    sitePosts: SITE_POSTS,
     attack: (random) => crowd(random, "a", 300, EVENT_TIME, 600, () => 0),
   },
   {
@@ -347,6 +413,7 @@ export const SCENARIOS: Scenario[] = [
     historySeconds: 16 * 60,
     base: constant(1),
     quality: constant(2.5),
+    sitePosts: SITE_POSTS,
     attack: (random) => crowd(random, "a", 150, EVENT_TIME, 1800, () => 5),
   },
   {
@@ -356,6 +423,7 @@ export const SCENARIOS: Scenario[] = [
     historySeconds: DAY,
     base: constant(0.1),
     quality: constant(4),
+    sitePosts: SITE_POSTS,
     attack: (random) => crowd(random, "a", 300, EVENT_TIME, 5 * HOUR, () => 0),
   },
   {
@@ -418,6 +486,7 @@ export const SCENARIOS: Scenario[] = [
     historySeconds: DAY,
     base: constant(0.1),
     quality: constant(4),
+    sitePosts: SITE_POSTS,
     attack: (random) => sharedAccounts(random, 300, 5, 20, EVENT_TIME, 3 * HOUR, () => 0),
   },
   {
@@ -453,6 +522,7 @@ export const SCENARIOS: Scenario[] = [
     historySeconds: 6 * HOUR,
     base: during(2 * HOUR, 30, 0.03),
     quality: step(2.5, 4),
+    sitePosts: SITE_POSTS,
     genuineChange: true,
   },
   {
@@ -477,5 +547,16 @@ export const SCENARIOS: Scenario[] = [
     historySeconds: DAY,
     base: constant(0.004),
     quality: constant(4),
+  },
+  {
+    name: "off-peak-campaign",
+    description:
+      "a site whose traffic peaks at 18 UTC (1 + 0.8·sin, the constant shape's trough); 150 accounts rate 1–2 over 03–09 UTC, its quiet hours (q = 4.0, base 2/window, 2 days of history, 600 site posts)",
+    historySeconds: 2 * DAY,
+    base: constant(2),
+    quality: constant(4),
+    dayShape: (t) => 1 + 0.8 * Math.sin((2 * Math.PI * (t - 12 * HOUR)) / DAY),
+    sitePosts: SITE_POSTS,
+    attack: (random) => crowd(random, "a", 150, EVENT_TIME + 3 * HOUR, 6 * HOUR, (r) => 1 + r.int(2)),
   },
 ];

@@ -273,6 +273,18 @@ export const correctionReports = pgTable("correction_reports", {
   maxScoreDifference: doublePrecision("max_score_difference").notNull(),
   maxCountDifference: integer("max_count_difference").notNull(),
   durationMs: integer("duration_ms").notNull(),
+  /** Largest difference between today's stored site profile and one learned again from the ratings (null: none stored). */
+  profileDifference: doublePrecision("profile_difference"),
+});
+
+/**
+ * What the site expects of a post on one UTC day (scoring/site-profile.ts), learned once from the
+ * days before it and never changed after: JSON text of the profile, or null where the constants apply.
+ */
+export const siteProfiles = pgTable("site_profiles", {
+  day: timestamp("day", { withTimezone: true }).primaryKey(),
+  profile: text("profile"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** One row per fold run: how far behind the fold was when it started, and what it did (the lag history). */

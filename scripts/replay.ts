@@ -3,6 +3,8 @@
 // and prints one JSON line per closed window per post: {"post", "windowStart", "count", "score"}.
 // A stream of several posts is replayed as the server sees it: each rating's cross-post flag comes
 // from the same user's ratings of the other posts in the stream (server/ratings/scoring/cross-post.ts).
+// Like the server, it learns each UTC day's site profile from the stream's days before it when the
+// day's first rating arrives (docs/scoring.md, "Site profile"); a stream's first day uses the constants.
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";

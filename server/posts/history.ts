@@ -2,6 +2,8 @@ import type { Db } from "@/db/client";
 import type { EngineConfig } from "@/server/ratings/config";
 import { initialState, replay, summarize, type EngineState } from "@/server/ratings/scoring/engine";
 import { mean, total } from "@/server/ratings/scoring/histogram";
+import { withSiteProfiles } from "@/server/ratings/scoring/site-profile";
+import { loadSiteProfiles } from "@/server/ratings/site-profile-store";
 import { loadPostWindowsSince } from "@/server/ratings/window-store";
 
 export type HistoryPoint = {
@@ -29,7 +31,13 @@ export async function getPostHistory(
   config: EngineConfig,
 ): Promise<HistoryPoint[]> {
   const since = Date.now() / 1000 - hours * 3600;
-  const { resume, windows } = await loadPostWindowsSince(db, postId, since, config.policy);
+  const loaded = await loadPostWindowsSince(db, postId, since, config.policy);
+  const { resume } = loaded;
+  // Scored against each day's stored site profile, as the fold scored them.
+  const windows = withSiteProfiles(
+    loaded.windows,
+    await loadSiteProfiles(db, loaded.windows[0]?.start ?? null),
+  );
   const start = resume ?? initialState(config.policy);
   const states = replay(start, windows, config.windowSeconds);
   const points: HistoryPoint[] = [];

@@ -10,6 +10,8 @@ import { summarize } from "./scoring/engine";
 import type { RatingWindow } from "./scoring/policy";
 import { scorePosts } from "./scoring/windows";
 import { loadWindows, repairWindows, saveScores, windowsOfRatings } from "./window-store";
+import { learnSiteProfile, profileDifference, utcDay, withSiteProfilesByPost } from "./scoring/site-profile";
+import { loadSiteProfiles, siteSummary, storedSiteProfile } from "./site-profile-store";
 
 export type CorrectionReport = {
   startedAt: string;
@@ -24,6 +26,11 @@ export type CorrectionReport = {
   ratingsRemarked: number;
   maxScoreDifference: number;
   maxCountDifference: number;
+  /**
+   * Today's stored site profile against one learned again from the ratings as they are now: 0
+   * unless ratings of the learning days changed after the profile was frozen (null: none stored).
+   */
+  profileDifference: number | null;
   durationMs: number;
 };
 
@@ -58,7 +65,7 @@ function postsWithDifferentWindows(
 
 type ChunkResult = Omit<
   CorrectionReport,
-  "startedAt" | "finishedAt" | "policy" | "windowSeconds" | "durationMs"
+  "startedAt" | "finishedAt" | "policy" | "windowSeconds" | "durationMs" | "profileDifference"
 >;
 
 /**
@@ -87,8 +94,16 @@ async function correctChunk(db: Db, config: EngineConfig, from: number, to: numb
     }
     const ids = posts.map((p) => p.id);
     const range = { from, to };
+    // Every window is scored against the stored profile of its own day, as the fold scored it.
+    const profiles = await loadSiteProfiles(tx);
     const score = (windows: ReadonlyMap<number, readonly RatingWindow[]>) =>
-      scorePosts(ids, new Map(), windows, config.policy, config.windowSeconds);
+      scorePosts(
+        ids,
+        new Map(),
+        withSiteProfilesByPost(windows, profiles),
+        config.policy,
+        config.windowSeconds,
+      );
 
     // 1. What the aggregates should hold, given what every row says it was folded as.
     const foldedTruth = await windowsOfRatings(tx, range, "folded", config.windowSeconds);
@@ -136,7 +151,7 @@ async function correctChunk(db: Db, config: EngineConfig, from: number, to: numb
 export async function runCorrection(
   db: Db,
   config: EngineConfig,
-  options: { chunkSize?: number; onProgress?: (message: string) => void } = {},
+  options: { chunkSize?: number; onProgress?: (message: string) => void; now?: Date } = {},
 ): Promise<CorrectionReport> {
   return inSpan("correction", { "steadystar.policy": config.policy }, async (span) => {
     const report = await correctAll(db, config, options);
@@ -153,11 +168,12 @@ export async function runCorrection(
 async function correctAll(
   db: Db,
   config: EngineConfig,
-  options: { chunkSize?: number; onProgress?: (message: string) => void },
+  options: { chunkSize?: number; onProgress?: (message: string) => void; now?: Date },
 ): Promise<CorrectionReport> {
   const startedAt = new Date();
   const started = performance.now();
-  await runFold(db, config, { onProgress: options.onProgress });
+  // The fold also makes sure of today's site profile, so the correction never scores a day without one.
+  await runFold(db, config, { onProgress: options.onProgress, now: options.now });
   const [range] = await rows<{ lo: number | null; hi: number | null }>(
     db,
     sql`select min(id) as lo, max(id) as hi from posts`,
@@ -185,21 +201,30 @@ async function correctAll(
       options.onProgress?.(`checked ${total.postsChecked} posts, ${total.postsDrifted} drifted`);
     }
   }
+  const today = utcDay((options.now ?? startedAt).getTime() / 1000);
+  const stored = await storedSiteProfile(db, today);
+  const profileDrift = stored
+    ? profileDifference(
+        stored,
+        learnSiteProfile(await siteSummary(db, today, "ratings", config.windowSeconds), config.windowSeconds),
+      )
+    : null;
   const report: CorrectionReport = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     policy: config.policy,
     windowSeconds: config.windowSeconds,
     ...total,
+    profileDifference: profileDrift,
     durationMs: Math.round(performance.now() - started),
   };
   await rows(
     db,
     sql`insert into correction_reports (started_at, finished_at, policy, window_seconds, posts_checked, posts_drifted,
-          windows_repaired, ratings_remarked, max_score_difference, max_count_difference, duration_ms)
+          windows_repaired, ratings_remarked, max_score_difference, max_count_difference, profile_difference, duration_ms)
         values (${report.startedAt}, ${report.finishedAt}, ${report.policy}, ${report.windowSeconds}, ${report.postsChecked},
           ${report.postsDrifted}, ${report.windowsRepaired}, ${report.ratingsRemarked}, ${report.maxScoreDifference},
-          ${report.maxCountDifference}, ${report.durationMs})`,
+          ${report.maxCountDifference}, ${report.profileDifference}, ${report.durationMs})`,
   );
   return report;
 }

@@ -6,6 +6,8 @@ import { inSpan } from "@/server/telemetry/tracing";
 import type { EngineConfig } from "./config";
 import { lockEngine } from "./engine-lock";
 import { rescorePending } from "./rescore";
+import { utcDay } from "./scoring/site-profile";
+import { ensureSiteProfile, storedSiteProfile } from "./site-profile-store";
 import { foldChangedRatings } from "./window-store";
 
 /**
@@ -32,6 +34,8 @@ export type FoldOptions = {
   onProgress?: (message: string) => void;
   /** Test hook: runs inside each batch's transaction after its statement, before commit. */
   afterBatchStatement?: (batch: FoldBatch) => Promise<void> | void;
+  /** The clock: its UTC day is the one whose site profile the run makes sure of (tests replay past days). */
+  now?: Date;
 };
 
 /**
@@ -40,11 +44,16 @@ export type FoldOptions = {
  * exactly the values read, and the post's count and sum moved by the same deltas. A crash at any
  * point commits all of it or none of it, so nothing is counted twice or lost.
  */
-export async function foldBatch(db: Db, config: EngineConfig, options: FoldOptions = {}): Promise<FoldBatch> {
+export async function foldBatch(
+  db: Db,
+  config: EngineConfig,
+  options: FoldOptions = {},
+  before: number | null = null,
+): Promise<FoldBatch> {
   const batchSize = options.batchSize ?? 10_000;
   return db.transaction(async (tx) => {
     await lockEngine(tx);
-    const batch = await foldChangedRatings(tx, batchSize, config.windowSeconds);
+    const batch = await foldChangedRatings(tx, batchSize, config.windowSeconds, before);
     await options.afterBatchStatement?.(batch);
     return batch;
   });
@@ -60,6 +69,19 @@ export async function runFold(db: Db, config: EngineConfig, options: FoldOptions
     const started = performance.now();
     const backlog = await foldBacklog(db);
     const batchSizes: number[] = [];
+    // The day's first run learns the day's site profile from the ratings as they stood when the
+    // day began: what was changed before midnight is folded first, then the profile is learned,
+    // then the day's own ratings are folded (a re-rating after midnight has not yet left its old
+    // window). Later runs find the profile and skip this.
+    const day = utcDay((options.now ?? new Date()).getTime() / 1000);
+    if ((await storedSiteProfile(db, day)) === undefined) {
+      for (;;) {
+        const early = await foldBatch(db, config, options, day);
+        if (early.folded === 0) break;
+        batchSizes.push(early.folded);
+      }
+      await ensureSiteProfile(db, day, config.windowSeconds);
+    }
     for (;;) {
       const batch = await inSpan(
         "fold batch",

@@ -3,7 +3,9 @@ import type { EngineConfig } from "./config";
 import { inSpan } from "@/server/telemetry/tracing";
 import { lockEngine } from "./engine-lock";
 import type { EngineState } from "./scoring/engine";
+import { withSiteProfilesByPost } from "./scoring/site-profile";
 import { scorePosts } from "./scoring/windows";
+import { loadSiteProfiles } from "./site-profile-store";
 import { claimMarkedPosts, loadWindowsAfter, saveScores } from "./window-store";
 
 /**
@@ -17,7 +19,10 @@ async function rescoreChunk(db: Db, config: EngineConfig, limit: number): Promis
     if (marked.size === 0) return 0;
     const starts = new Map<number, EngineState>();
     for (const [id, point] of marked) if (point) starts.set(id, point.state);
-    const windows = await loadWindowsAfter(tx, marked);
+    const resumeFrom = [...marked.values()].map((point) => point?.after ?? -Infinity);
+    const earliest = Math.min(...resumeFrom);
+    const profiles = await loadSiteProfiles(tx, Number.isFinite(earliest) ? earliest : null);
+    const windows = withSiteProfilesByPost(await loadWindowsAfter(tx, marked), profiles);
     await saveScores(
       tx,
       scorePosts([...marked.keys()], starts, windows, config.policy, config.windowSeconds),

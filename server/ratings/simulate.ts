@@ -2,6 +2,15 @@ import { AccountActivity } from "./scoring/cross-post";
 import { initialState, summarize, type EngineState, type ScoreSummary } from "./scoring/engine";
 import { emptyHistogram, type Histogram } from "./scoring/histogram";
 import type { PolicyName, RatingWindow } from "./scoring/policy";
+import {
+  learnSiteProfile,
+  summarizeSite,
+  utcDay,
+  withSiteProfiles,
+  type SiteProfile,
+  type SiteProfileBook,
+  type SiteSummary,
+} from "./scoring/site-profile";
 import { checkpointStates, scorePosts, windowStart } from "./scoring/windows";
 
 /** One rating event of an export: a repeated user+post is an update, as in rating.submit. */
@@ -29,15 +38,59 @@ type PostTimeline = {
  * of their last update, a changed rating leaving its old window, and each post re-scored from the
  * state stored before its first changed window — the same `replay` the fold calls.
  */
+export type SimulatorOptions = {
+  /**
+   * Ratings of the site beyond the simulated posts, as learning counts for a day (the manipulation
+   * bench's background of quiet posts), added to what the simulated posts give.
+   */
+  background?: (day: number) => SiteSummary | null;
+  /** false: learn nothing, every window scores against the constants (for comparison). */
+  learnSiteProfiles?: boolean;
+};
+
 export class RatingSimulator {
   private readonly posts = new Map<string, PostTimeline>();
   /** Every account's recent ratings over all posts: the cross-post flag, as the submit statement computes it. */
   private readonly activity = new AccountActivity();
+  /** Site profiles by UTC day, learned as the fold's first run of each day learns them. */
+  private readonly profiles = new Map<number, SiteProfile>();
+  private readonly daysSeen = new Set<number>();
 
   constructor(
     readonly policy: PolicyName,
     readonly windowSeconds: number,
+    private readonly options: SimulatorOptions = {},
   ) {}
+
+  /** The profiles learned so far (a day without one scores against the constants). */
+  siteProfiles(): SiteProfileBook {
+    return this.profiles;
+  }
+
+  /**
+   * The first rating of a UTC day: learn the day's profile from the windows before it, before any
+   * window of the day exists (the server's first fold of a day does the same after folding the
+   * ratings of the day before).
+   */
+  private learnDay(day: number) {
+    this.daysSeen.add(day);
+    const own = summarizeSite(
+      day,
+      [...this.posts.values()].map((post) =>
+        [...post.windows].map(([start, counts]): RatingWindow => ({ start, counts })),
+      ),
+    );
+    const extra = this.options.background?.(day);
+    const summary: SiteSummary = extra
+      ? {
+          day,
+          hourCounts: own.hourCounts.map((n, h) => n + (extra.hourCounts[h] ?? 0)),
+          posts: [...own.posts, ...extra.posts],
+        }
+      : own;
+    const profile = learnSiteProfile(summary, this.windowSeconds);
+    if (profile) this.profiles.set(day, profile);
+  }
 
   windowOf(t: number): number {
     return windowStart(t, this.windowSeconds);
@@ -45,6 +98,8 @@ export class RatingSimulator {
 
   /** Applies one event; returns the score it replaced, if the user had rated the post before. */
   submit(event: RatingEvent): number | null {
+    const day = utcDay(event.t);
+    if (!this.daysSeen.has(day) && this.options.learnSiteProfiles !== false) this.learnDay(day);
     const key = String(event.post);
     const post: PostTimeline = this.posts.get(key) ?? {
       windows: new Map(),
@@ -107,11 +162,12 @@ export class RatingSimulator {
         .filter((s) => s > resumeAt)
         .sort((a, b) => a - b)
         .map((s) => windowOf(post, s));
+      const scoredWindows = withSiteProfiles(windows, this.profiles);
       const start = post.checkpoints.get(resumeAt) ?? initialState(this.policy);
       const [scored] = scorePosts(
         [0],
         new Map([[0, start]]),
-        new Map([[0, windows]]),
+        new Map([[0, scoredWindows]]),
         this.policy,
         this.windowSeconds,
       );
@@ -136,7 +192,9 @@ export class RatingSimulator {
 
 function windowOf(post: PostTimeline, start: number): RatingWindow {
   const flagged = post.flagged.get(start);
-  return flagged ? { start, counts: post.windows.get(start)!, flagged } : { start, counts: post.windows.get(start)! };
+  return flagged
+    ? { start, counts: post.windows.get(start)!, flagged }
+    : { start, counts: post.windows.get(start)! };
 }
 
 /**

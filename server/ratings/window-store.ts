@@ -74,6 +74,8 @@ export async function foldChangedRatings(
   tx: Db,
   batchSize: number,
   windowSeconds: number,
+  /** Only ratings last changed before this moment (Unix seconds): the days before a site profile's day. */
+  before: number | null = null,
 ): Promise<{ folded: number; windows: number; posts: number }> {
   const [result] = await rows<{
     folded: number;
@@ -86,7 +88,8 @@ export async function foldChangedRatings(
     sql`with batch as (
           select post_id, user_id, score, updated_at, folded_score, folded_at, cross_post, folded_cross_post
           from ratings
-          where folded_at is distinct from updated_at or folded_score is distinct from score
+          where (folded_at is distinct from updated_at or folded_score is distinct from score)
+            and (${before}::float8 is null or updated_at < to_timestamp(${before}::float8))
           limit ${batchSize}
         ),
         moves as (

@@ -151,9 +151,10 @@ describe("traces exported over OTLP/HTTP", () => {
       "steadystar.fold.ratings": 3,
     });
     const foldChildren = childrenOf(spans, foldSpan!);
-    // The backlog read, two batches of 2 and 1, the empty batch that ends the loop, re-scoring, and
-    // the run's row in fold_runs.
+    // The backlog read, the look-up of today's site profile (learned by the fold before), two
+    // batches of 2 and 1, the empty batch that ends the loop, re-scoring, and the run's row in fold_runs.
     expect(foldChildren.map((s) => [s.name, s.attributes["steadystar.fold.ratings"] ?? null])).toEqual([
+      ["db select", null],
       ["db select", null],
       ["fold batch", 2],
       ["fold batch", 1],
@@ -161,7 +162,7 @@ describe("traces exported over OTLP/HTTP", () => {
       ["rescore", null],
       ["db with", null],
     ]);
-    const firstBatch = foldChildren[1]!;
+    const firstBatch = foldChildren[2]!;
     expect(
       childrenOf(spans, firstBatch).some((s) =>
         String(s.attributes["db.query.text"]).includes("insert into rating_windows"),

@@ -1,10 +1,12 @@
 import type { Histogram } from "./histogram";
+import type { SiteProfile } from "./site-profile";
 
 /**
- * One window of a post: its start (Unix seconds, UTC-aligned), the stars of the ratings in it, and
- * the stars of those of them that carry the cross-post flag (scoring/cross-post.ts; absent: none).
+ * One window of a post: its start (Unix seconds, UTC-aligned), the stars of the ratings in it, the
+ * stars of those of them that carry the cross-post flag (scoring/cross-post.ts; absent: none), and
+ * the site profile of its UTC day when one was learned (scoring/site-profile.ts).
  */
-export type RatingWindow = { start: number; counts: Histogram; flagged?: Histogram };
+export type RatingWindow = { start: number; counts: Histogram; flagged?: Histogram; site?: SiteProfile };
 
 export const POLICY_NAMES = ["steady", "windowed", "mean"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];

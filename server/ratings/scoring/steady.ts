@@ -1,6 +1,7 @@
 import { foldFlagged } from "./cross-post";
 import { add, emptyHistogram, mean, scale, stdev, total, type Histogram } from "./histogram";
 import type { HoldRule, ScoringPolicy, Steadiness } from "./policy";
+import { SINE_DAY, hourShapeAt, siteRateAt } from "./site-profile";
 
 /**
  * Tuning of the steady policy. Every default is argued in docs/scoring.md and measured by
@@ -85,12 +86,6 @@ export type SteadyParams = {
   /** …and must have lasted this long since the last held window, seconds. */
   quietSeconds: number;
 };
-
-/** 1 + 0.5·sin over the day: the hourly shape of the benchmark's (and a typical site's) traffic. */
-const SINE_DAY = Array.from(
-  { length: 24 },
-  (_, hour) => 1 + 0.5 * Math.sin((2 * Math.PI * (hour + 0.5)) / 24),
-);
 
 export const DEFAULT_STEADY_PARAMS: SteadyParams = {
   siteRate: 0.1,
@@ -262,10 +257,6 @@ function continuesBurst(
   return (windowMean - reference) * direction > p.shiftStars;
 }
 
-function hourShape(p: SteadyParams, start: number): number {
-  return p.dailyShape[Math.floor((((start % 86_400) + 86_400) % 86_400) / 3600)] ?? 1;
-}
-
 export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS): ScoringPolicy<SteadyState> {
   const p = params;
   const initial = (): SteadyState => ({
@@ -309,11 +300,18 @@ export function createSteadyPolicy(params: SteadyParams = DEFAULT_STEADY_PARAMS)
       const ownWindows = (normBefore * p.baselineSeconds) / windowSeconds;
       const siteWindows = p.siteRateSeconds / windowSeconds;
       const ownVolume = (rateBefore * p.baselineSeconds) / windowSeconds;
+      // The site's expectation for a post of this age and the hour's share come from the profile
+      // learned for this window's day (the constants without one). The age is read off the moving
+      // average's bias correction, 1 − (1 − α)^(windows since the first), so the state needs no
+      // new field and old states resume as they are.
+      const windowsSinceFirst =
+        normBefore >= 1 || alpha >= 1 ? Infinity : Math.round(Math.log(1 - normBefore) / Math.log(1 - alpha));
+      const siteRate = siteRateAt(window.site, windowsSinceFirst * windowSeconds, p.siteRate);
       const level = Math.max(
         p.minBaseline,
-        (p.siteRate * siteWindows + ownVolume) / (siteWindows + ownWindows),
+        (siteRate * siteWindows + ownVolume) / (siteWindows + ownWindows),
       );
-      const lambda = level * hourShape(p, window.start);
+      const lambda = level * hourShapeAt(window.site, window.start, p.dailyShape);
 
       // Every time scale sums the traffic and the volume expected of it over the same windows (the
       // empty windows of the gap expect volume too).
