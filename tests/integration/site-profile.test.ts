@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
 import { runCorrection } from "@/server/ratings/correction";
+import { crossPostFlagSql } from "@/server/ratings/cross-post-flag";
 import { runFold } from "@/server/ratings/fold";
 import type { EngineConfig } from "@/server/ratings/config";
 import { SINE_DAY } from "@/server/ratings/scoring/site-profile";
@@ -38,7 +39,10 @@ describe("site profiles in the database", () => {
       if (result.changed)
         await rows(
           db,
-          sql`update ratings set updated_at = to_timestamp(${t}) where post_id = ${postId} and user_id = ${userId}`,
+          // Written as the submit would have written it at t: its time and its cross-post flag then.
+          sql`update ratings set updated_at = to_timestamp(${t}),
+                cross_post = ${crossPostFlagSql(userId, sql`${postId}`, sql`to_timestamp(${t})`)}
+              where post_id = ${postId} and user_id = ${userId}`,
         );
     };
     for (let block = DAY0; block < DAY0 + 3 * DAY; block += BLOCK) {
