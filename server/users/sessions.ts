@@ -29,8 +29,12 @@ const ENDED_KEPT_MS = SESSION_MAX_AGE_SECONDS * 1000 + 60 * 60 * 1000;
 type Cached<T> = { value: T; until: number };
 type Caches = { versions: Map<number, Cached<number | null>>; ended: Map<string, Cached<boolean>> };
 
-// Per database, so two databases in one process (tests, scripts) never share what they read.
-const caches = new WeakMap<Db, Caches>();
+// Per database, so two databases in one process (tests, scripts) never share what they read. Held on
+// globalThis because one process runs two bundles of this module: the app router's (sign-out, in the
+// auth route) and the pages router's (/api/trpc). A module-scoped map would let the tRPC route keep
+// accepting, for a cache period, a session the auth route of the same instance had just ended.
+const globalForSessions = globalThis as unknown as { steadystarSessionCaches?: WeakMap<Db, Caches> };
+const caches = (globalForSessions.steadystarSessionCaches ??= new WeakMap<Db, Caches>());
 
 function cachesFor(db: Db): Caches {
   let found = caches.get(db);
