@@ -40,10 +40,15 @@ export function openConfiguredDb(): Promise<DbHandle> {
   return openDatabase(serverConfig().database, "background");
 }
 
-let processLimits: Limits | undefined;
+// On globalThis for the same reason as the database handles, and because the app router and the
+// pages router (/api/trpc) bundle this module separately: without Redis, the in-process counters
+// must be one set per process, not one per bundle.
+const globalForLimits = globalThis as unknown as { steadystarLimits?: Limits };
 
 /** The process's rate limits from the configuration, built once (counters must outlive a request). */
 export function defaultLimits(): Limits {
-  processLimits ??= createLimits(serverConfig().limits, { onFailOpen: recordLimiterFailOpen });
-  return processLimits;
+  globalForLimits.steadystarLimits ??= createLimits(serverConfig().limits, {
+    onFailOpen: recordLimiterFailOpen,
+  });
+  return globalForLimits.steadystarLimits;
 }
