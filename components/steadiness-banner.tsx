@@ -44,8 +44,8 @@ export function SteadinessBanner({
           {held.toLocaleString("en")} recent {held === 1 ? "rating is" : "ratings are"} counted at reduced
           weight.
         </strong>{" "}
-        {heldBecause(steadiness.rule, period, steadiness.peakVolumeRatio)}, averaging {steadiness.heldMean.toFixed(1)}{" "}
-        stars
+        {heldBecause(steadiness.rule, period, steadiness.peakVolumeRatio)}, averaging{" "}
+        {steadiness.heldMean.toFixed(1)} stars
         {distance !== null &&
           ` (${Math.abs(distance).toFixed(1)} ${distance < 0 ? "below" : "above"} the score)`}
         . They count in full once calm traffic confirms the same opinion.

@@ -379,6 +379,8 @@ export async function loadPostWindowsSince(
         order by w.window_start`,
   );
   const resume = resumable(found[0]?.state ? parseStoredState(found[0].state) : null, policy);
-  const windows = (resume ? found.slice(1) : found).map((row) => ratingWindow(Number(row.start), row.c, row.x));
+  const windows = (resume ? found.slice(1) : found).map((row) =>
+    ratingWindow(Number(row.start), row.c, row.x),
+  );
   return { resume, windows };
 }
