@@ -1,5 +1,10 @@
 import type { Histogram } from "@/server/ratings/scoring/histogram";
 import type { RatingWindow } from "@/server/ratings/scoring/policy";
+import {
+  DEFAULT_STEADY_PARAMS,
+  createSteadyPolicy,
+  type SteadyParams,
+} from "@/server/ratings/scoring/steady";
 
 export const W = 120;
 
@@ -28,4 +33,12 @@ export function organic(
     if (scores.length) out.push({ start: (from + i) * W, counts: histogramOf(scores) });
   }
   return out;
+}
+
+/** The steady policy with some parameters changed, run over windows; returns its displayed score and explanation. */
+export function runSteady(windows: RatingWindow[], params: Partial<SteadyParams> = {}) {
+  const policy = createSteadyPolicy({ ...DEFAULT_STEADY_PARAMS, ...params });
+  let state = policy.initial();
+  for (const w of windows) state = policy.step(state, w, W);
+  return { score: policy.score(state), steadiness: policy.steadiness(state) };
 }

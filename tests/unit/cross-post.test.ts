@@ -8,23 +8,11 @@ import { heldBecause } from "@/components/steadiness-banner";
 import { AccountActivity, CROSS_POST_FLAG } from "@/server/ratings/scoring/cross-post";
 import type { Histogram } from "@/server/ratings/scoring/histogram";
 import type { RatingWindow } from "@/server/ratings/scoring/policy";
-import {
-  DEFAULT_STEADY_PARAMS,
-  createSteadyPolicy,
-  type SteadyParams,
-} from "@/server/ratings/scoring/steady";
 import { replayEvents, type RatingEvent } from "@/server/ratings/simulate";
 import { mulberry32 } from "../support/random";
-import { organic, W } from "../support/windows";
+import { organic, runSteady, W } from "../support/windows";
 
 const HOUR_WINDOWS = 3600 / W;
-
-function run(windows: RatingWindow[], params: Partial<SteadyParams> = {}) {
-  const policy = createSteadyPolicy({ ...DEFAULT_STEADY_PARAMS, ...params });
-  let state = policy.initial();
-  for (const w of windows) state = policy.step(state, w, W);
-  return { score: policy.score(state), steadiness: policy.steadiness(state) };
-}
 
 /** Flags each rating of the windows with probability `share` (honest heavy raters rate like everyone). */
 function withFlags(random: () => number, windows: RatingWindow[], share: number): RatingWindow[] {
@@ -84,8 +72,8 @@ describe("cross-post rule of the steady policy", () => {
   const legit = legitMean([...history, ...after]);
 
   it("holds a thin shifted campaign of flagged ratings that the per-post rules let through", () => {
-    const steady = run([...history, ...thin]);
-    const without = run([...history, ...thin], { crossPostShare: Infinity });
+    const steady = runSteady([...history, ...thin]);
+    const without = runSteady([...history, ...thin], { crossPostShare: Infinity });
     expect(steady.steadiness?.rule.kind).toBe("cross-post");
     expect(Math.abs((steady.score ?? 0) - legit)).toBeLessThan(Math.abs((without.score ?? 0) - legit) / 2);
     // The per-post rules alone see nothing to hold.
@@ -94,18 +82,18 @@ describe("cross-post rule of the steady policy", () => {
 
   it("never holds honest heavy raters: every rating flagged, rated like everyone else", () => {
     const allFlagged = withFlags(random, organic(mulberry32(32), 720 + 8 * HOUR_WINDOWS, 2, 4), 1);
-    expect(run(allFlagged).steadiness).toBeNull();
+    expect(runSteady(allFlagged).steadiness).toBeNull();
   });
 
   it("the flag alone holds nothing: unflagged, the same thin campaign passes", () => {
     const unflagged = thin.map(({ start, counts }) => ({ start, counts }));
     expect(
-      run([...history.map(({ start, counts }) => ({ start, counts })), ...unflagged]).steadiness,
+      runSteady([...history.map(({ start, counts }) => ({ start, counts })), ...unflagged]).steadiness,
     ).toBeNull();
   });
 
   it("is explained as a cross-post campaign", () => {
-    const { steadiness } = run([...history, ...thin]);
+    const { steadiness } = runSteady([...history, ...thin]);
     expect(steadiness).not.toBeNull();
     const text = heldBecause(steadiness!.rule, "between 01:00 and 08:00 UTC", steadiness!.peakVolumeRatio);
     expect(text).toMatch(/cross-post campaign/);

@@ -2,23 +2,10 @@ import { describe, expect, it } from "vitest";
 import { initialState, replay, summarize, type EngineState } from "@/server/ratings/scoring/engine";
 import type { RatingWindow } from "@/server/ratings/scoring/policy";
 import { rankingScore } from "@/server/ratings/scoring/ranking";
-import {
-  DEFAULT_STEADY_PARAMS,
-  createSteadyPolicy,
-  type SteadyParams,
-} from "@/server/ratings/scoring/steady";
 import { mulberry32 } from "../support/random";
-import { histogramOf, organic, W } from "../support/windows";
+import { histogramOf, organic, runSteady, W } from "../support/windows";
 
 const HOUR_WINDOWS = 3600 / W;
-
-/** The steady policy with some parameters changed, run over windows; returns its displayed score and explanation. */
-function run(windows: RatingWindow[], params: Partial<SteadyParams> = {}) {
-  const policy = createSteadyPolicy({ ...DEFAULT_STEADY_PARAMS, ...params });
-  let state = policy.initial();
-  for (const w of windows) state = policy.step(state, w, W);
-  return { score: policy.score(state), steadiness: policy.steadiness(state) };
-}
 
 function zeros(count: number, from: number, windows: number): RatingWindow[] {
   return Array.from({ length: windows }, (_, i) => ({
@@ -37,11 +24,13 @@ const meanOf = (windows: RatingWindow[]) => {
 describe("steady policy rules", () => {
   it("long tail: protects a post with three ratings against a burst (no minimum of accepted ratings)", () => {
     const prior: RatingWindow[] = [4, 5, 4].map((s, i) => ({ start: i * 20 * W, counts: histogramOf([s]) }));
-    const bombed = run([...prior, ...zeros(300, 100, 5)]);
+    const bombed = runSteady([...prior, ...zeros(300, 100, 5)]);
     expect(bombed.score).toBeCloseTo(13 / 3, 6);
     expect(bombed.steadiness?.rule).toEqual({ kind: "burst" });
     // With the site's expectation replaced by a generous per-post floor, the same burst passes.
-    expect(run([...prior, ...zeros(300, 100, 5)], { siteRate: 20, minBaseline: 20 }).score).toBeLessThan(1);
+    expect(
+      runSteady([...prior, ...zeros(300, 100, 5)], { siteRate: 20, minBaseline: 20 }).score,
+    ).toBeLessThan(1);
   });
 
   it("time scales: 300 zeros over 5 hours on a quiet post are held as a campaign, star by star", () => {
@@ -53,11 +42,11 @@ describe("steady policy rules", () => {
       counts: w.counts.map((c, s) => c + (s === 0 ? 2 : 0)),
     })) as RatingWindow[];
     const legit = meanOf([...history, ...after]);
-    const steady = run([...history, ...drip]);
+    const steady = runSteady([...history, ...drip]);
     expect(Math.abs((steady.score ?? 0) - legit)).toBeLessThan(0.4);
     expect(steady.steadiness?.rule.kind).toBe("campaign");
     // Two zeros a window is no burst on its own: without the per-star campaign test nothing holds.
-    const windowsOnly = run([...history, ...drip], { campaignVolume: 1e9 });
+    const windowsOnly = runSteady([...history, ...drip], { campaignVolume: 1e9 });
     expect(Math.abs((windowsOnly.score ?? 0) - legit)).toBeGreaterThan(1);
   });
 
@@ -65,9 +54,9 @@ describe("steady policy rules", () => {
     const random = mulberry32(12);
     const history = [...organic(random, 720, 2, 4), ...organic(random, 720, 2, 2, 720)];
     const mean = meanOf(history);
-    expect(Math.abs((run(history).score ?? 0) - mean)).toBeLessThan(0.05);
+    expect(Math.abs((runSteady(history).score ?? 0) - mean)).toBeLessThan(0.05);
     // Without the shortfall test (it can never fire) and the crowd test, the drop stays held.
-    const held = run(history, { shortfallMinExpected: Infinity, changeMinExcess: Infinity });
+    const held = runSteady(history, { shortfallMinExpected: Infinity, changeMinExcess: Infinity });
     expect(Math.abs((held.score ?? 0) - mean)).toBeGreaterThan(0.1);
   });
 
@@ -77,7 +66,7 @@ describe("steady policy rules", () => {
     const wave = organic(random, 3 * HOUR_WINDOWS, 20, 4.4, 720);
     const after = organic(random, 3 * HOUR_WINDOWS, 2, 4.4, 720 + 3 * HOUR_WINDOWS);
     const all = [...history, ...wave, ...after];
-    expect(Math.abs((run(all).score ?? 0) - meanOf(all))).toBeLessThan(0.1);
+    expect(Math.abs((runSteady(all).score ?? 0) - meanOf(all))).toBeLessThan(0.1);
   });
 
   it("a campaign's end does not keep capping the hours after it (the 30-minute lean)", () => {
@@ -88,8 +77,8 @@ describe("steady policy rules", () => {
       counts: w.counts.map((c, s) => c + (s === 0 ? 3 : 0)) as RatingWindow["counts"],
     }));
     const after = organic(random, 12 * HOUR_WINDOWS, 2, 4, 720 + 2 * HOUR_WINDOWS);
-    const steady = run([...history, ...campaign, ...after]);
-    const leanless = run([...history, ...campaign, ...after], { leanStars: -Infinity });
+    const steady = runSteady([...history, ...campaign, ...after]);
+    const leanless = runSteady([...history, ...campaign, ...after], { leanStars: -Infinity });
     expect(steady.steadiness?.heldCount ?? 0).toBeLessThan(leanless.steadiness?.heldCount ?? 0);
   });
 
@@ -105,11 +94,11 @@ describe("steady policy rules", () => {
       })),
     ];
     const before = 29 / 9;
-    const steady = run([...prior, ...push]);
+    const steady = runSteady([...prior, ...push]);
     expect(Math.abs((steady.score ?? 0) - before)).toBeLessThan(0.15);
     expect(steady.steadiness?.rule).toEqual({ kind: "burst" });
     // Without the continuation every later window passes and the fives move the score.
-    const alone = run([...prior, ...push], { burstContinuationSeconds: -1 });
+    const alone = runSteady([...prior, ...push], { burstContinuationSeconds: -1 });
     expect((alone.score ?? 0) - before).toBeGreaterThan(1);
   });
 
@@ -122,9 +111,9 @@ describe("steady policy rules", () => {
     const wave = organic(random, 10, 15, 4, 200);
     const all = [...prior, ...wave];
     // The crowd (mean ≈ 3.9, 2.9 stars from 1.0) is taken as opinion and moves the score toward it…
-    expect(run(all).score ?? 0).toBeGreaterThan(3);
+    expect(runSteady(all).score ?? 0).toBeGreaterThan(3);
     // …where a fixed reach holds it as a push for the whole 20 minutes.
-    expect(run(all, { changeReachErrors: 0 }).score).toBe(1);
+    expect(runSteady(all, { changeReachErrors: 0 }).score).toBe(1);
   });
 
   it("long tail: a post's first rating does not brand the audience after it a campaign", () => {
@@ -141,11 +130,11 @@ describe("steady policy rules", () => {
       { start: W, counts: histogramOf([5, 5]) },
       ...audience.map((w) => ({ ...w, start: w.start + W })),
     ];
-    expect(Math.abs((run(all).score ?? 0) - meanOf(all))).toBeLessThan(0.15);
+    expect(Math.abs((runSteady(all).score ?? 0) - meanOf(all))).toBeLessThan(0.15);
   });
 
   it("displays the plain average; ranking shrinks small counts toward 3", () => {
-    expect(run([{ start: 0, counts: histogramOf([5]) }]).score).toBe(5);
+    expect(runSteady([{ start: 0, counts: histogramOf([5]) }]).score).toBe(5);
     expect(rankingScore(5, 1)).toBeCloseTo(20 / 6, 12);
     expect(rankingScore(5, 1)).toBeLessThan(rankingScore(4.6, 200));
     expect(rankingScore(null, 0)).toBe(-1);
