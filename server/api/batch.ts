@@ -1,3 +1,5 @@
+import { refusalResponse, type JsonRefusal } from "@/server/json-refusal";
+
 // How many tRPC calls one HTTP request may carry. A batch runs its calls at once on one request's
 // share of the server, so an unbounded one (a hundred slow searches in a single GET) let one
 // client stall every other; the web client batches at most this many (components/providers.tsx).
@@ -21,9 +23,6 @@ export function trpcCallCount(pathname: string): number {
   return count;
 }
 
-/** A refusal as status, headers and JSON body, so the proxy (web Response) and the Node mount answer alike. */
-export type JsonRefusal = { status: number; headers: Record<string, string>; body: unknown };
-
 /** The 400 for a request naming more calls than allowed (a tRPC-shaped error body), otherwise null. */
 export function largeBatchRefusal(pathname: string): JsonRefusal | null {
   const calls = trpcCallCount(pathname);
@@ -39,5 +38,5 @@ export function largeBatchRefusal(pathname: string): JsonRefusal | null {
 /** largeBatchRefusal as a web Response, for the proxy. */
 export function refuseLargeBatch(pathname: string): Response | null {
   const refusal = largeBatchRefusal(pathname);
-  return refusal && Response.json(refusal.body, { status: refusal.status, headers: refusal.headers });
+  return refusal && refusalResponse(refusal);
 }

@@ -16,12 +16,14 @@ import { createNextApiHandler } from "@trpc/server/adapters/next";
 import { getHTTPStatusCode } from "@trpc/server/http";
 import type { NextApiRequest, NextApiResponse } from "next";
 import type { Db } from "@/db/client";
+import { tooManyCookiesRefusal } from "@/server/cookie-limit";
+import type { JsonRefusal } from "@/server/json-refusal";
 import type { Limits } from "@/server/limits";
 import { defaultLimits } from "@/server/runtime";
 import { logger } from "@/server/telemetry/log";
 import { requestIdFrom } from "@/server/telemetry/request";
 import { createContext } from "./context";
-import { largeBatchRefusal, type JsonRefusal } from "./batch";
+import { largeBatchRefusal } from "./batch";
 import { databaseOutageError } from "./outage";
 import { appRouter } from "./root";
 import type { Context } from "./trpc";
@@ -230,9 +232,11 @@ export function createTrpcApiHandler(
       res.end();
       return;
     }
-    // The proxy refuses these first; checked here too so the handler holds on its own (tests, other mounts).
-    const tooLarge = largeBatchRefusal((req.url ?? "/").split("?", 1)[0]!);
-    if (tooLarge) return send(res, tooLarge);
+    // The proxy does not run for /api/trpc (proxy.ts says why): the endpoint refuses what the
+    // proxy refuses elsewhere itself, before anything parses the request.
+    const refused =
+      tooManyCookiesRefusal(req.headers.cookie) ?? largeBatchRefusal((req.url ?? "/").split("?", 1)[0]!);
+    if (refused) return send(res, refused);
     if (method === "POST") {
       const body = await boundedBody(req);
       if (body === null) return send(res, PAYLOAD_TOO_LARGE);

@@ -2,7 +2,9 @@
 // body bound with its own 413, the methods the app route answered) and its lean path for single
 // calls, which must answer exactly as the adapter does, error for error.
 import { describe, expect, it } from "vitest";
+import { MAX_BATCH_CALLS } from "@/server/api/batch";
 import { MAX_BODY_BYTES } from "@/server/api/http";
+import { MAX_COOKIES } from "@/server/cookie-limit";
 import { createLimits, limitsConfigFromEnv } from "@/server/limits";
 import { testDbForFile } from "../support/db";
 import { makePost, makeUser } from "../support/fixtures";
@@ -50,6 +52,41 @@ describe("the body bound", () => {
       }),
     );
     expect(res.status).toBe(401);
+  });
+});
+
+describe("refusals the proxy makes elsewhere (the proxy does not run for /api/trpc)", () => {
+  const handler = trpcOverHttp(async () => handle.db);
+  const cookies = (count: number) => Array.from({ length: count }, (_, i) => `c${i}=v`).join("; ");
+
+  it("answers 431 for a Cookie header of more than MAX_COOKIES cookies, on the lean path and the adapter's", async () => {
+    for (const request of [
+      () => new Request(`${BASE}/post.list`, { headers: { cookie: cookies(MAX_COOKIES + 1) } }),
+      () => new Request(`${BASE}/post.list,post.list?batch=1`, { headers: { cookie: cookies(1_500) } }),
+      () =>
+        new Request(`${BASE}/rating.submit`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie: cookies(200) },
+          body: "{}",
+        }),
+    ]) {
+      const res = await handler(request());
+      expect(res.status).toBe(431);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(((await res.json()) as { error: string }).error).toMatch(
+        new RegExp(`^the Cookie header holds \\d+ cookies; at most ${MAX_COOKIES} are accepted`),
+      );
+    }
+    expect(
+      (await handler(new Request(`${BASE}/post.list`, { headers: { cookie: cookies(MAX_COOKIES) } }))).status,
+    ).toBe(200);
+  });
+
+  it("answers 400 for a batch of more than MAX_BATCH_CALLS calls", async () => {
+    const path = Array.from({ length: MAX_BATCH_CALLS + 1 }, () => "post.list").join(",");
+    const res = await handler(new Request(`${BASE}/${path}?batch=1`));
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain(`at most ${MAX_BATCH_CALLS} calls`);
   });
 });
 
