@@ -1,6 +1,7 @@
 import { openDatabase, type Db, type DbHandle, type DbRole } from "@/db/client";
 import { serverConfig } from "@/server/env";
 import { createLimits, type Limits } from "@/server/limits";
+import { cachePagesOf } from "@/server/posts/page-cache";
 import { recordLimiterFailOpen } from "@/server/telemetry/metrics";
 
 // What one server process holds once: its database handle and its rate-limit counters.
@@ -18,9 +19,14 @@ function processHandle(role: DbRole): Promise<DbHandle> {
   return handles[role];
 }
 
-/** The process's database for requests, opened from the configuration on first use. */
-export function getDbHandle(): Promise<DbHandle> {
-  return processHandle("requests");
+/**
+ * The process's database for requests, opened from the configuration on first use. Its anonymous
+ * list pages are shared between requests for a moment (server/posts/page-cache.ts).
+ */
+export async function getDbHandle(): Promise<DbHandle> {
+  const handle = await processHandle("requests");
+  cachePagesOf(handle.db);
+  return handle;
 }
 
 export async function getDb(): Promise<Db> {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { FOREIGN_KEY_VIOLATION, pgErrorCode } from "@/db/errors";
 import { DomainError, type DomainErrorCode } from "@/server/errors";
 import type { LimitedAction } from "@/server/limits";
+import { pagesChanged } from "@/server/posts/page-cache";
 import { observeCall } from "@/server/telemetry/request";
 import { isAdmin } from "@/server/users/roles";
 import type { Context } from "./context";
@@ -96,7 +97,19 @@ const observed = t.middleware(({ ctx, path, type, next }) =>
       ),
 );
 
-export const publicProcedure = t.procedure.use(observed).use(databaseOutage).use(mapErrors);
+// A mutation that went through may have changed what the post list shows: list pages this process
+// read before it are not reused (server/posts/page-cache.ts).
+const listFreshness = t.middleware(async ({ type, next }) => {
+  const result = await next();
+  if (type === "mutation" && result.ok) pagesChanged();
+  return result;
+});
+
+export const publicProcedure = t.procedure
+  .use(observed)
+  .use(databaseOutage)
+  .use(mapErrors)
+  .use(listFreshness);
 
 const ACCOUNT_GONE_MESSAGE = "your account no longer exists: sign in again";
 

@@ -1,10 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
-import { preparedVariants } from "@/db/prepared";
+import { preparedQuery, preparedVariants } from "@/db/prepared";
 import { posts } from "@/db/schema";
 import { DomainError } from "@/server/errors";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
 import { decodeCursor, encodeCursor, type PostSort } from "./cursor";
+import { cachedPage } from "./page-cache";
 import { titleSearchQuery } from "./search";
 import { liveRaters } from "@/server/ratings/live-count";
 import { parseStoredState, summarize } from "@/server/ratings/scoring/engine";
@@ -154,32 +155,62 @@ export type ListPostsInput = {
   q?: string | null;
 };
 
-type ListVariant = `${PostSort}|${"cursor" | "first"}|${"search" | "all"}|${"viewer" | "anonymous"}`;
-type ListValues = {
-  viewerId: number | null;
-  cursorKey: string | null;
-  cursorId: number | null;
-  query: string | null;
-  fetch: number;
-};
+type ListVariant = `${PostSort}|${"cursor" | "first"}|${"search" | "all"}`;
+type ListValues = { cursorKey: string | null; cursorId: number | null; query: string | null; fetch: number };
 
-/** The page query: one prepared text per sort order × cursor × search × signed-in viewer. */
+/** The page query as an anonymous visitor sees it: one prepared text per sort order × cursor × search. */
 const LIST = preparedVariants<ListVariant, ListValues>(
-  ["viewerId", "cursorKey", "cursorId", "query", "fetch"],
+  ["cursorKey", "cursorId", "query", "fetch"],
   (variant, p) => {
-    const [sort, cursor, search, viewer] = variant.split("|") as [PostSort, string, string, string];
+    const [sort, cursor, search] = variant.split("|") as [PostSort, string, string];
     const conditions: SQL[] = [visible(false)];
     if (cursor === "cursor") conditions.push(keysetAfter(sort, p.cursorKey, p.cursorId));
     // The same expression as posts_title_search_idx, so the planner uses it.
     if (search === "search")
       conditions.push(sql`to_tsvector('simple', p.title) @@ to_tsquery('simple', ${p.query})`);
-    return sql`select ${postColumns(viewer === "viewer" ? p.viewerId : null)}
+    return sql`select ${postColumns(null)}
         from posts p join users u on u.id = p.author_id
         where ${sql.join(conditions, sql` and `)}
         order by ${ORDER[sort]}
         limit ${p.fetch}`;
   },
 );
+
+/**
+ * What a signed-in viewer sees of a page's posts besides what everyone sees: their own rating, and
+ * the live count as of now, so a rating they just gave is counted on the page they load next. One
+ * primary-key probe and at most eight count rows per post.
+ */
+const VIEWER_ROWS = preparedQuery<{ viewerId: number; ids: string }>(
+  ["viewerId", "ids"],
+  (p) => sql`select i.id, ${liveRaters(sql`i.id`)} as live_count,
+      (select r.score::int from ratings r where r.post_id = i.id and r.user_id = ${p.viewerId}) as my_rating
+    from unnest(${p.ids}::int[]) as i(id)`,
+);
+
+async function anonymousPage(
+  db: Db,
+  sort: PostSort,
+  limit: number,
+  cursor: { key: string; id: number } | null,
+  query: string | null,
+): Promise<PostPage> {
+  const variant: ListVariant = `${sort}|${cursor ? "cursor" : "first"}|${query ? "search" : "all"}`;
+  const values: ListValues = {
+    cursorKey: cursor?.key ?? null,
+    cursorId: cursor?.id ?? null,
+    query,
+    fetch: limit + 1,
+  };
+  return cachedPage(db, `${variant}|${JSON.stringify(values)}`, async () => {
+    const found = await LIST(variant).rows<PostRow>(db, values);
+    const page = found.slice(0, limit);
+    const last = page.at(-1);
+    const nextCursor =
+      found.length > limit && last ? encodeCursor({ sort, key: sortKey(sort, last), id: last.id }) : null;
+    return { items: page.map(toSummary), nextCursor };
+  });
+}
 
 export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage> {
   let cursor: { key: string; id: number } | null = null;
@@ -196,21 +227,23 @@ export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage
     // Only punctuation: nothing can match it, and the index has no entry to look up.
     if (!query) return { items: [], nextCursor: null };
   }
-  const variant: ListVariant = `${input.sort}|${cursor ? "cursor" : "first"}|${query ? "search" : "all"}|${input.viewerId === null ? "anonymous" : "viewer"}`;
-  const found = await LIST(variant).rows<PostRow>(db, {
-    viewerId: input.viewerId,
-    cursorKey: cursor?.key ?? null,
-    cursorId: cursor?.id ?? null,
-    query,
-    fetch: input.limit + 1,
-  });
-  const page = found.slice(0, input.limit);
-  const last = page.at(-1);
-  const nextCursor =
-    found.length > input.limit && last
-      ? encodeCursor({ sort: input.sort, key: sortKey(input.sort, last), id: last.id })
-      : null;
-  return { items: page.map(toSummary), nextCursor };
+  const page = await anonymousPage(db, input.sort, input.limit, cursor, query);
+  if (input.viewerId === null || page.items.length === 0) return page;
+  const own = new Map(
+    (
+      await VIEWER_ROWS.rows<{ id: number; live_count: number; my_rating: number | null }>(db, {
+        viewerId: input.viewerId,
+        ids: `{${page.items.map((post) => post.id).join(",")}}`,
+      })
+    ).map((row) => [row.id, row]),
+  );
+  return {
+    items: page.items.map((post) => {
+      const row = own.get(post.id);
+      return row ? { ...post, ratingCount: row.live_count, myRating: row.my_rating } : post;
+    }),
+    nextCursor: page.nextCursor,
+  };
 }
 
 /** One post: one prepared text per signed-in viewer × moderator view (hidden posts shown). */

@@ -12,6 +12,7 @@ import { scorePosts } from "./scoring/windows";
 import { loadWindows, repairWindows, saveScores, windowsOfRatings } from "./window-store";
 import { learnSiteProfile, profileDifference, utcDay, withSiteProfilesByPost } from "./scoring/site-profile";
 import { loadSiteProfiles, siteSummary, storedSiteProfile } from "./site-profile-store";
+import { pagesChanged } from "@/server/posts/page-cache";
 
 export type CorrectionReport = {
   startedAt: string;
@@ -161,6 +162,7 @@ export async function runCorrection(
       "steadystar.correction.max_score_difference": report.maxScoreDifference,
     });
     recordCorrection(report);
+    if (report.postsDrifted > 0) pagesChanged();
     return report;
   });
 }

@@ -9,6 +9,7 @@ import { rescorePending } from "./rescore";
 import { utcDay } from "./scoring/site-profile";
 import { ensureSiteProfile, storedSiteProfile } from "./site-profile-store";
 import { foldChangedRatings } from "./window-store";
+import { pagesChanged } from "@/server/posts/page-cache";
 
 /**
  * Ratings waiting for the fold (changed, new or cleared since it last counted them), and the age
@@ -116,6 +117,7 @@ export async function runFold(db: Db, config: EngineConfig, options: FoldOptions
       "steadystar.fold.posts_rescored": postsRescored,
     });
     recordFold(report, batchSizes);
+    if (report.folded > 0 || postsRescored > 0) pagesChanged();
     await saveFoldRun(db, {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
