@@ -1,6 +1,8 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { MAX_TOKENS_PER_USER } from "@/server/users/tokens";
+import { sql } from "drizzle-orm";
+import { rows } from "@/db/client";
+import { MAX_TOKENS_PER_USER, verifyToken } from "@/server/users/tokens";
 import { testDbForFile } from "../support/db";
 import { sessionCookie } from "../support/session";
 import { callerFor, makePost, makeUser, snapshot } from "../support/fixtures";
@@ -48,6 +50,33 @@ describe("API tokens", () => {
     await api.token.revoke({ id: created.id });
     expect((await rate(postId, { authorization: `Bearer ${created.token}` })).status).toBe(401);
     expect(await api.token.list()).toEqual([]);
+  });
+
+  it("record their last use at most every 5 minutes, and stop working once revoked anywhere", async () => {
+    const { db } = handle;
+    const owner = await makeUser(db);
+    const { token, id } = await callerFor(db, owner).token.create({ name: "touch" });
+    const lastUsed = async () =>
+      (
+        await rows<{ at: string | null }>(
+          db,
+          sql`select last_used_at::text as at from api_tokens where id = ${id}`,
+        )
+      )[0]?.at ?? null;
+    // Each call passes a time past the previous one's cache period, so every one reads the database.
+    const later = (seconds: number) => Date.now() + seconds * 1000;
+    expect(await verifyToken(db, token, later(0))).toEqual({ userId: owner });
+    const first = await lastUsed();
+    expect(first).not.toBeNull();
+    expect(await verifyToken(db, token, later(60))).toEqual({ userId: owner });
+    expect(await lastUsed()).toBe(first);
+    await rows(db, sql`update api_tokens set last_used_at = now() - interval '10 minutes' where id = ${id}`);
+    const stale = await lastUsed();
+    expect(await verifyToken(db, token, later(120))).toEqual({ userId: owner });
+    expect(await lastUsed()).not.toBe(stale);
+    // Revoked elsewhere (another instance): refused here once the cached verdict has expired.
+    await rows(db, sql`update api_tokens set revoked_at = now() where id = ${id}`);
+    expect(await verifyToken(db, token, later(180))).toBeNull();
   });
 
   it("a bad Bearer token is anonymous even beside a valid session cookie", async () => {
