@@ -25,6 +25,8 @@ function pgbenchBinary(): string {
   return existsSync(pg15) ? pg15 : "pgbench";
 }
 
+const ARRAY_OF: Record<string, string> = { posts: "postId", users: "userId", scores: "score" };
+
 /** The app's submit statement with its $n turned into the pgbench variables :postId, :userId, :score. */
 export function submitScript(): string {
   const { text, params } = SUBMIT_STATEMENT.compiled();
@@ -36,7 +38,9 @@ export function submitScript(): string {
   );
   const body = colonFree.replace(/\$(\d+)/g, (_match, n: string) => {
     const param = params[Number(n) - 1];
-    if (param instanceof Placeholder) return `:${param.name}`;
+    // The statement takes its ratings as int arrays in text form: here, a batch of one.
+    if (param instanceof Placeholder && param.name in ARRAY_OF)
+      return `('{' || :${ARRAY_OF[param.name]} || '}')`;
     if (typeof param === "number") return String(param);
     throw new Error(`the submit statement has a parameter pgbench cannot stand in for: $${n}`);
   });

@@ -1,11 +1,12 @@
 import { sql, type SQL } from "drizzle-orm";
-import { isoTimestamp, type Db } from "@/db/client";
+import { isoTimestamp, rawRunnerOf, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
 import { DomainError } from "@/server/errors";
 import { serverConfig } from "@/server/env";
 import { crossPostFlagSql } from "./cross-post-flag";
 import { windowStartIso } from "./scoring/windows";
 import { liveRaters } from "./live-count";
+import { WriteQueue } from "./write-queue";
 
 export type RatingResult = {
   postId: number;
@@ -47,73 +48,124 @@ export function ratablePost(postId: unknown): SQL {
 }
 
 type SubmitRow = {
+  n: number;
+  found: boolean;
   locked: boolean;
   changed: boolean;
   previous_score: number | null;
   previous_updated_at: string | null;
   updated_at: string | null;
   live: number;
-  inserted: number;
   score: number | null;
 };
 
+export type SubmitInput = { postId: number; userId: number; score: number };
+
 /**
- * Stores a user's rating of a post (unless an admin locked it), replacing any earlier one, in ONE
- * statement that writes only the user's own ratings row (no post aggregate is written on this
- * path; the fold does that).
- * The upsert copies the old score and update time into previous_* before overwriting them, so
+ * Stores ratings (each unless an admin locked its post), each replacing the user's earlier one of
+ * that post, in ONE statement that writes only the users' own ratings rows (no post aggregate is
+ * written on this path; the fold does that). It takes a batch: concurrent submits share one
+ * statement, one round trip, one firing of the live-count triggers and one commit
+ * (server/ratings/write-queue.ts); a batch never holds two ratings of one user.
+ * The upsert copies each old score and update time into previous_* before overwriting them, so
  * RETURNING reports exactly what this statement replaced, also when the same user submits
  * concurrently (the conflicting row is locked and re-checked). Re-submitting the same score matches
- * the WHERE of DO UPDATE, so nothing is written.
+ * the WHERE of DO UPDATE, so nothing is written. Rows are written in key order, so concurrent
+ * batches lock them in the same order. The ratings come as three parallel int arrays, in Postgres'
+ * text form ("{1,2,3}"): one statement text whatever the batch's size.
  */
-/** The submit statement, built once (bench/pgbench.ts runs its text on Postgres alone). */
-export const SUBMIT_STATEMENT = preparedQuery<{ postId: number; userId: number; score: number }>(
-  ["postId", "userId", "score"],
+export const SUBMIT_STATEMENT = preparedQuery<{ posts: string; users: string; scores: string }>(
+  ["posts", "users", "scores"],
   (p) =>
-    sql`with target as (${ratablePost(p.postId)}),
+    sql`with input as (
+          select * from unnest(${p.posts}::int[], ${p.users}::int[], ${p.scores}::int[])
+            with ordinality as i(post_id, user_id, score, n)),
+        target as (
+          select i.n, i.post_id, i.user_id, i.score, t.locked_at, t.score as post_score
+          from input i cross join lateral (${ratablePost(sql`i.post_id`)}) t),
         up as (
           insert into ratings as r (post_id, user_id, score, created_at, updated_at, cross_post)
-          select id, ${p.userId}, ${p.score}, now(), clock_timestamp(), ${crossPostFlagSql(p.userId, sql`id`)}
-          from target where locked_at is null
+          select g.post_id, g.user_id, g.score, now(), clock_timestamp(), ${crossPostFlagSql(sql`g.user_id`, sql`g.post_id`)}
+          from target g where g.locked_at is null
+          order by g.post_id, g.user_id
           on conflict (post_id, user_id) do update
             set previous_score = r.score, previous_updated_at = r.updated_at,
                 score = excluded.score, updated_at = excluded.updated_at, cross_post = excluded.cross_post
             where r.score is distinct from excluded.score
-          returning r.previous_score, r.previous_updated_at, r.updated_at
-        )
-        select t.locked_at is not null as locked,
-               exists (select 1 from up) as changed,
-               (select previous_score::int from up) as previous_score,
-               (select ${isoTimestamp(sql`previous_updated_at`, "us")} from up) as previous_updated_at,
-               (select ${isoTimestamp(sql`updated_at`, "us")} from up) as updated_at,
-               ${liveRaters(sql`t.id`)} as live,
-               -- This statement's snapshot cannot see its own new rating (an insert, or the revival
-               -- of a cleared one): count it explicitly.
-               (select count(*)::int from up where previous_score is null) as inserted,
-               t.score
-        from target t`,
+          returning r.post_id, r.user_id, r.previous_score, r.previous_updated_at, r.updated_at
+        ),
+        -- This statement's snapshot cannot see its own new ratings (inserts, or revivals of
+        -- cleared ones): count them explicitly, per post.
+        added as (select post_id, count(*)::int as n from up where previous_score is null group by post_id)
+        select i.n::int as n,
+               t.n is not null as found,
+               coalesce(t.locked_at is not null, false) as locked,
+               u.user_id is not null as changed,
+               u.previous_score::int as previous_score,
+               ${isoTimestamp(sql`u.previous_updated_at`, "us")} as previous_updated_at,
+               ${isoTimestamp(sql`u.updated_at`, "us")} as updated_at,
+               ${liveRaters(sql`i.post_id`)} + coalesce(a.n, 0) as live,
+               t.post_score as score
+        from input i
+        left join target t on t.n = i.n
+        left join up u on u.post_id = i.post_id and u.user_id = i.user_id
+        left join added a on a.post_id = i.post_id
+        order by i.n`,
 );
 
-export async function submitRating(
-  db: Db,
-  input: { postId: number; userId: number; score: number },
-): Promise<RatingResult> {
-  // A missing post yields no row (the target CTE); a foreign-key error here can only mean the
-  // user's account is gone, which the protected procedure turns into 401.
-  const result = await SUBMIT_STATEMENT.rows<SubmitRow>(db, input);
-  const [row] = result;
-  if (!row) throw new PostNotFoundError(input.postId);
-  if (row.locked) throw new PostLockedError(input.postId);
-  return {
-    postId: input.postId,
-    myRating: input.score,
-    // Exact: the count in this statement's snapshot plus its own new rating (O(1), post_rater_counts).
-    ratingCount: row.live + row.inserted,
-    score: row.score,
-    changed: row.changed,
-    updatedAt: row.updated_at,
-    previous: replaced(row.previous_score, row.previous_updated_at),
-  };
+const intArray = (values: number[]) => `{${values.join(",")}}`;
+
+/** One statement for a batch (no two of one user): each rating's result, or the refusal that is its own. */
+export async function submitBatch(db: Db, batch: SubmitInput[]): Promise<(RatingResult | DomainError)[]> {
+  const found = await SUBMIT_STATEMENT.rows<SubmitRow>(db, {
+    posts: intArray(batch.map((input) => input.postId)),
+    users: intArray(batch.map((input) => input.userId)),
+    scores: intArray(batch.map((input) => input.score)),
+  });
+  return batch.map((input, index) => {
+    const row = found[index];
+    if (!row || row.n !== index + 1) throw new Error("the submit statement answered out of order");
+    // A missing post yields no target row: 404, as for a deleted or hidden one.
+    if (!row.found) return new PostNotFoundError(input.postId);
+    if (row.locked) return new PostLockedError(input.postId);
+    return {
+      postId: input.postId,
+      myRating: input.score,
+      // Exact: the count in this statement's snapshot plus its own new ratings (O(1), post_rater_counts).
+      ratingCount: row.live,
+      score: row.score,
+      changed: row.changed,
+      updatedAt: row.updated_at,
+      previous: replaced(row.previous_score, row.previous_updated_at),
+    };
+  });
+}
+
+/**
+ * Statements in flight per database: with the default pool of 10 connections, ratings never take
+ * more than half of them from the reads. Under load each statement carries what arrived meanwhile.
+ */
+export const SUBMIT_QUEUE = { inFlight: 4, maxBatch: 100 } as const;
+
+const queues = new WeakMap<Db, WriteQueue<SubmitInput, RatingResult | DomainError>>();
+
+/**
+ * Stores a user's rating of a post. Concurrent calls on a database the process opened share
+ * statements; a transaction's calls run alone. A foreign-key error can only mean the user's
+ * account is gone, which the protected procedure turns into 401.
+ */
+export async function submitRating(db: Db, input: SubmitInput): Promise<RatingResult> {
+  let queue = queues.get(db);
+  if (!queue && rawRunnerOf(db)) {
+    queue = new WriteQueue((batch) => submitBatch(db, batch), {
+      ...SUBMIT_QUEUE,
+      key: (item) => item.userId,
+    });
+    queues.set(db, queue);
+  }
+  const result = queue ? await queue.write(input) : (await submitBatch(db, [input]))[0]!;
+  if (result instanceof DomainError) throw result;
+  return result;
 }
 
 /** What a write replaced: the old score, when it was written, and the window it was counted in. */

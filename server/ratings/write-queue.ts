@@ -1,0 +1,99 @@
+// Coalesces concurrent writes into shared statements ("group commit" in the application). A
+// statement costs a round trip, a plan execution, its triggers and a commit whatever it writes, and
+// under load those dominate a single rating's own work; so while the queue's statements are all
+// in flight, new writes wait, and the next statement takes every write waiting by then. At low
+// load a write finds a free slot and runs alone at once, so batching never adds a wait of its own.
+
+/** Runs one batch in one statement: a result per item, in order, or throws for the whole batch. */
+export type BatchRun<I, R> = (batch: I[]) => Promise<R[]>;
+
+export type WriteQueueOptions<I> = {
+  /** Statements in flight at once (each holds a database connection). */
+  inFlight: number;
+  /** Items per statement at most. */
+  maxBatch: number;
+  /**
+   * Items with the same key never share a statement nor run at once: they run one after the other,
+   * in the order they were written (one user's ratings).
+   */
+  key: (item: I) => string | number;
+};
+
+type Waiting<I, R> = { item: I; resolve: (result: R) => void; reject: (error: unknown) => void };
+
+export class WriteQueue<I, R> {
+  readonly #waiting: Waiting<I, R>[] = [];
+  /** Keys of the items in flight. */
+  readonly #busy = new Set<string | number>();
+  #running = 0;
+
+  constructor(
+    private readonly run: BatchRun<I, R>,
+    private readonly options: WriteQueueOptions<I>,
+  ) {}
+
+  write(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#waiting.push({ item, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#running < this.options.inFlight && this.#waiting.length > 0) {
+      const batch = this.#take();
+      if (batch.length === 0) return; // every waiting item's key is in flight
+      this.#running += 1;
+      void this.#settle(batch).finally(() => {
+        for (const waiting of batch) this.#busy.delete(this.options.key(waiting.item));
+        this.#running -= 1;
+        this.#pump();
+      });
+    }
+  }
+
+  /**
+   * The oldest waiting items, at most maxBatch, none whose key is in flight and no two with one key
+   * (the later waits: a key's items leave in order); the rest keep their order.
+   */
+  #take(): Waiting<I, R>[] {
+    const taken: Waiting<I, R>[] = [];
+    const seen = new Set<string | number>();
+    let kept = 0;
+    for (const waiting of this.#waiting) {
+      const key = this.options.key(waiting.item);
+      const free = !seen.has(key) && !this.#busy.has(key);
+      seen.add(key);
+      if (free && taken.length < this.options.maxBatch) {
+        this.#busy.add(key);
+        taken.push(waiting);
+      } else {
+        this.#waiting[kept++] = waiting;
+      }
+    }
+    this.#waiting.length = kept;
+    return taken;
+  }
+
+  async #settle(batch: Waiting<I, R>[]): Promise<void> {
+    try {
+      const results = await this.run(batch.map((waiting) => waiting.item));
+      batch.forEach((waiting, index) => waiting.resolve(results[index]!));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // One item's failure (an account deleted meanwhile, a deadlock with another batch) must not
+      // become the others': each runs again alone, in this statement's slot, for its own outcome.
+      for (const waiting of batch) {
+        try {
+          const [result] = await this.run([waiting.item]);
+          waiting.resolve(result!);
+        } catch (own) {
+          waiting.reject(own);
+        }
+      }
+    }
+  }
+}
