@@ -5,10 +5,12 @@ import { sessionIdentity, type SessionClaims } from "@/server/users/sessions";
 
 // The signed-in user of a session cookie. next-auth's getToken derives its key and decrypts the
 // JWE on every call (~250 µs of CPU on Node 20); a cookie is sent unchanged on every request of a
-// session, so its outcome is kept for a few seconds, keyed by the exact cookie value. The cache
-// changes nothing a client can observe beyond DECODED_TTL_MS: a token is never trusted past its own
-// expiry, and a rejected cookie is remembered as rejected for the same short while.
-const DECODED_TTL_MS = 5_000;
+// session, so its outcome is kept for a minute, keyed by the exact cookie value. Decoding one value
+// always gives the same claims (the secret is fixed for the process's life), so the cache changes
+// nothing a client can observe: a token is never trusted past its own expiry, and whether its
+// session is still current is checked on every request (server/users/sessions.ts, with a cache
+// of its own of a few seconds).
+const DECODED_TTL_MS = 60_000;
 const DECODED_MAX = 10_000;
 const decoded = new Map<string, { claims: SessionClaims | null; until: number }>();
 

@@ -9,6 +9,7 @@
 import { sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { rows, type Db } from "@/db/client";
+import { preparedQuery } from "@/db/prepared";
 
 /** How long a session lives after it was last issued (next-auth re-issues it as it is used). */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
@@ -81,6 +82,14 @@ function parseClaims(claims: SessionClaims | null): Parsed | null {
  * The account's session version (null: no such account) and whether the session id was signed out,
  * from the cache or else in one query, which then refreshes both.
  */
+/** An account's session version and whether one session was ended: read on signed-in requests, so prepared. */
+const SESSION_STATE = preparedQuery<{ userId: number; sessionId: string }>(
+  ["userId", "sessionId"],
+  (p) => sql`select session_version,
+          exists (select 1 from ended_sessions where session_id = ${p.sessionId}) as ended
+        from users where id = ${p.userId}`,
+);
+
 async function sessionState(
   db: Db,
   userId: number,
@@ -91,12 +100,10 @@ async function sessionState(
   const version = fresh(versions, userId, now);
   const wasEnded = sessionId === null ? { value: false } : fresh(ended, sessionId, now);
   if (version && wasEnded) return { version: version.value, ended: wasEnded.value };
-  const [found] = await rows<{ session_version: number; ended: boolean }>(
-    db,
-    sql`select session_version,
-          exists (select 1 from ended_sessions where session_id = ${sessionId ?? ""}) as ended
-        from users where id = ${userId}`,
-  );
+  const [found] = await SESSION_STATE.rows<{ session_version: number; ended: boolean }>(db, {
+    userId,
+    sessionId: sessionId ?? "",
+  });
   const state = { version: found ? Number(found.session_version) : null, ended: found?.ended === true };
   remember(versions, userId, state.version, now);
   if (sessionId !== null) remember(ended, sessionId, state.ended, now);
