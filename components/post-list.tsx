@@ -1,6 +1,7 @@
 "use client";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { Suspense } from "react";
 import type { PostSort } from "@/server/posts/sorts";
 import { PAGE_SIZE } from "./list-params";
 import { PostCard } from "./post-card";
@@ -47,7 +48,15 @@ export function PostList({ sort, q }: { sort: PostSort; q?: string }) {
       <ol className="post-list">
         {posts.map((post) => (
           <li key={post.id}>
-            <PostCard post={post} />
+            {/*
+              A boundary per card: React hydrates the server's cards one boundary at a time, in
+              slices that let the browser answer input between them (a click on a card not yet
+              hydrated hydrates that card first), instead of one task for all twenty cards, which
+              was most of the list's blocking time on a phone-class CPU. Nothing here suspends.
+            */}
+            <Suspense>
+              <PostCard post={post} />
+            </Suspense>
           </li>
         ))}
       </ol>
