@@ -1,4 +1,30 @@
-const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+/**
+ * The list page's formats (rating counts, dates, "5 minutes ago") are written out by hand rather than
+ * with Intl: the first Intl formatter a page builds loads the locale's data, and on the list that cost
+ * (~130 ms of main thread under Lighthouse's mobile slowdown, measured with a CPU profile) fell inside
+ * hydration. They give exactly what Intl's "en" formats give (tests/unit/format.test.ts compares).
+ */
+const COMPACT_UNITS = [
+  [1e12, "t"],
+  [1e9, "b"],
+  [1e6, "m"],
+  [1e3, "k"],
+] as const;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "999", "1.2k", "2.5m": a whole count, compact, with at most one decimal (Intl's compact "en", lowercased). */
+function compactCount(count: number): string {
+  for (const [index, [size, suffix]] of COMPACT_UNITS.entries()) {
+    if (count < size) continue;
+    // Tenths as a whole number, so halves round up as Intl rounds them (1,150 → 1.2k).
+    const tenths = Math.round(count / (size / 10));
+    // 999,950 rounds to 1000.0k: that is written 1m, as Intl writes it.
+    const larger = COMPACT_UNITS[index - 1];
+    if (tenths >= 10_000 && larger) return compactCount(larger[0]);
+    return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}${suffix}`;
+  }
+  return String(count);
+}
 
 /** "1 star", "2 stars", "1,200 ratings": a whole count with its noun in the right number. */
 export function countOf(count: number, singular: string, plural = `${singular}s`): string {
@@ -8,7 +34,7 @@ export function countOf(count: number, singular: string, plural = `${singular}s`
 /** "No ratings", "1 rating", "1.2k ratings". */
 export function formatRatingCount(count: number): string {
   if (count === 0) return "No ratings";
-  return `${compact.format(count).toLowerCase()} ${count === 1 ? "rating" : "ratings"}`;
+  return `${compactCount(count)} ${count === 1 ? "rating" : "ratings"}`;
 }
 
 /** One decimal, or null when nobody has rated (never a fake 0 or 2.5). */
@@ -16,13 +42,25 @@ export function formatScore(score: number | null): string | null {
   return score === null ? null : score.toFixed(1);
 }
 
+/** "Dec 1, 2026" in UTC. */
 export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleDateString("en", {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    timeZone: "UTC",
-  });
+  const date = new Date(iso);
+  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
+}
+
+const AGO_UNITS = [
+  ["day", 86_400_000],
+  ["hour", 3_600_000],
+  ["minute", 60_000],
+] as const;
+
+/** "just now", "5 minutes ago", "1 hour ago", "yesterday": how long ago, in its largest whole unit. */
+export function formatAgo(elapsedMs: number): string {
+  const [unit, size] = AGO_UNITS.find(([, ms]) => elapsedMs >= ms) ?? ["minute", 60_000];
+  const n = Math.floor(elapsedMs / size);
+  if (n < 1) return "just now";
+  if (unit === "day" && n === 1) return "yesterday";
+  return `${n} ${unit}${n === 1 ? "" : "s"} ago`;
 }
 
 /**

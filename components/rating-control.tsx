@@ -29,13 +29,49 @@ function explain(error: unknown): Refusal {
   return refusal("Your rating was not saved. Try again.");
 }
 
-/** The star control of one post, with an optimistic update of every cached copy of that post. */
+/** Where "Sign in" returns to: this page. */
+function useSignInHref(): string {
+  // Null only in a pages-router page, where this component is never rendered; home is the safe return.
+  return `/signin?callbackUrl=${encodeURIComponent(usePathname() ?? "/")}`;
+}
+
+/**
+ * The star control of one post. Closed or signed out, it is the disabled stars and a note, with no
+ * state: the mutations (two observers per card) exist only where someone can rate, since on the
+ * signed-out list they were twenty cards' worth of hydration work that could never be used.
+ */
 export function RatingControl({ post }: { post: RatedFields }) {
+  const { status } = useSession();
+  if (post.locked) {
+    return (
+      <div className="rating">
+        <StarRating value={post.myRating} onRate={() => {}} disabled label="Rating (closed by a moderator)" />
+        <p className="hint">Ratings are closed by a moderator</p>
+      </div>
+    );
+  }
+  if (status !== "authenticated") return <SignInToRate />;
+  return <ActiveRatingControl post={post} />;
+}
+
+function SignInToRate() {
+  return (
+    <div className="rating">
+      <StarRating value={null} onRate={() => {}} disabled label="Rating (sign in to rate)" />
+      <p className="hint">
+        <Link href={useSignInHref()} prefetch={false}>
+          Sign in to rate
+        </Link>
+      </p>
+    </div>
+  );
+}
+
+/** The control of a signed-in reader, with an optimistic update of every cached copy of the post. */
+function ActiveRatingControl({ post }: { post: RatedFields }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { status } = useSession();
-  // Null only in a pages-router page, where this component is never rendered; home is the safe return.
-  const pathname = usePathname() ?? "/";
+  const signInHref = useSignInHref();
   const [error, setError] = useState<Refusal | null>(null);
 
   function patchCaches(update: (p: RatedFields) => Partial<RatedFields>) {
@@ -105,28 +141,6 @@ export function RatingControl({ post }: { post: RatedFields }) {
   // The score moves at the next fold (every minute): say so, so a new rating never looks lost.
   const justChanged = (rate.isSuccess && rate.data.changed) || (clear.isSuccess && clear.data.changed);
 
-  if (post.locked) {
-    return (
-      <div className="rating">
-        <StarRating value={post.myRating} onRate={() => {}} disabled label="Rating (closed by a moderator)" />
-        <p className="hint">Ratings are closed by a moderator</p>
-      </div>
-    );
-  }
-
-  if (status !== "authenticated") {
-    return (
-      <div className="rating">
-        <StarRating value={null} onRate={() => {}} disabled label="Rating (sign in to rate)" />
-        <p className="hint">
-          <Link href={`/signin?callbackUrl=${encodeURIComponent(pathname)}`} prefetch={false}>
-            Sign in to rate
-          </Link>
-        </p>
-      </div>
-    );
-  }
-
   return (
     <div className="rating">
       <StarRating
@@ -160,7 +174,7 @@ export function RatingControl({ post }: { post: RatedFields }) {
           {error.signIn && (
             <>
               {" "}
-              <Link href={`/signin?callbackUrl=${encodeURIComponent(pathname)}`} prefetch={false}>
+              <Link href={signInHref} prefetch={false}>
                 Sign in
               </Link>
             </>

@@ -2,14 +2,7 @@
 import Link from "next/link";
 import { useSyncExternalStore } from "react";
 import type { PostSummary } from "@/server/posts/queries";
-import { formatDate } from "./format";
-
-const units: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["day", 86_400_000],
-  ["hour", 3_600_000],
-  ["minute", 60_000],
-];
-const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+import { formatAgo, formatDate } from "./format";
 
 /**
  * One clock for every "score moved … ago" on the page: a single timer, and one render pass for all
@@ -51,10 +44,9 @@ const clock = {
 export function ScoreMoved({ at }: { at: string }) {
   const now = useSyncExternalStore(clock.subscribe, clock.read, () => null);
   const elapsed = now === null ? 0 : Math.max(0, now - Date.parse(at));
-  const [unit, ms] = units.find(([, size]) => elapsed >= size) ?? ["minute", 60_000];
   return (
     <time dateTime={at} title={new Date(at).toUTCString()}>
-      {now === null || elapsed < 60_000 ? "just now" : relative.format(-Math.floor(elapsed / ms), unit)}
+      {formatAgo(elapsed)}
     </time>
   );
 }

@@ -1,5 +1,5 @@
 "use client";
-import { useRef, useState, type KeyboardEvent } from "react";
+import { useRef, useState, type ComponentProps, type KeyboardEvent } from "react";
 
 const VALUES = [0, 1, 2, 3, 4, 5] as const;
 
@@ -15,12 +15,17 @@ type Props = {
  * A radio group of six options, "0 stars" … "5 stars". Arrow keys move the focus within the
  * group without rating; Space or Enter rates the focused option; a click rates at once. Pointing at
  * a star previews it: the stars up to it light, so the click's outcome shows before it is made.
+ * Disabled, it is the same markup without state or handlers ({@link StarButtons}): the signed-out
+ * list shows twenty of them, and each one's hooks and handlers were hydration work for nothing.
  */
 export function StarRating({ value, onRate, disabled = false, label }: Props) {
+  if (disabled) return <StarButtons value={value} label={label} />;
+  return <ActiveStarRating value={value} onRate={onRate} label={label} />;
+}
+
+function ActiveStarRating({ value, onRate, label }: Omit<Props, "disabled">) {
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
-  const focusable = value ?? 0;
   const [hovered, setHovered] = useState<number | null>(null);
-  const shown = disabled ? value : (hovered ?? value);
 
   function onKeyDown(event: KeyboardEvent<HTMLButtonElement>, current: number) {
     const moves: Record<string, number> = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
@@ -33,17 +38,57 @@ export function StarRating({ value, onRate, disabled = false, label }: Props) {
       buttons.current[next]?.focus();
     } else if (event.key === " " || event.key === "Enter") {
       event.preventDefault();
-      if (!disabled) onRate(current);
+      onRate(current);
     }
   }
 
+  return (
+    <StarButtons
+      value={value}
+      label={label}
+      hovered={hovered}
+      handlers={{
+        onPointerLeave: () => setHovered(null),
+        button: (score) => ({
+          ref: (el) => {
+            buttons.current[score] = el;
+          },
+          onClick: () => onRate(score),
+          onPointerEnter: (event) => {
+            // Touch has no hover: a tap would leave the preview lit on the tapped star.
+            if (event.pointerType === "mouse") setHovered(score);
+          },
+          onKeyDown: (event) => onKeyDown(event, score),
+        }),
+      }}
+    />
+  );
+}
+
+type ButtonHandlers = Pick<ComponentProps<"button">, "ref" | "onClick" | "onPointerEnter" | "onKeyDown">;
+
+/** The group's markup; without handlers it is disabled. */
+function StarButtons({
+  value,
+  label,
+  hovered = null,
+  handlers,
+}: {
+  value: number | null;
+  label: string;
+  hovered?: number | null;
+  handlers?: { onPointerLeave: () => void; button: (score: number) => ButtonHandlers };
+}) {
+  const disabled = handlers === undefined;
+  const focusable = value ?? 0;
+  const shown = hovered ?? value;
   return (
     <div
       role="radiogroup"
       aria-label={label}
       aria-disabled={disabled || undefined}
-      className={`stars${hovered !== null && !disabled ? " previewing" : ""}`}
-      onPointerLeave={() => setHovered(null)}
+      className={`stars${hovered !== null ? " previewing" : ""}`}
+      onPointerLeave={handlers?.onPointerLeave}
     >
       {VALUES.map((score) => {
         const checked = value === score;
@@ -51,9 +96,6 @@ export function StarRating({ value, onRate, disabled = false, label }: Props) {
         return (
           <button
             key={score}
-            ref={(el) => {
-              buttons.current[score] = el;
-            }}
             type="button"
             role="radio"
             aria-checked={checked}
@@ -65,12 +107,7 @@ export function StarRating({ value, onRate, disabled = false, label }: Props) {
                 ? `star zero${checked ? " checked" : ""}`
                 : `star${lit ? " lit" : ""}${checked ? " checked" : ""}`
             }
-            onClick={() => onRate(score)}
-            onPointerEnter={(event) => {
-              // Touch has no hover: a tap would leave the preview lit on the tapped star.
-              if (event.pointerType === "mouse") setHovered(score);
-            }}
-            onKeyDown={(event) => onKeyDown(event, score)}
+            {...handlers?.button(score)}
           >
             {score === 0 ? "0" : "★"}
           </button>

@@ -298,6 +298,18 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       await page.goto("/");
       await expect(page.getByRole("article").first()).toBeVisible();
       await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+      // Every card of the first page is in place, not only the first screenful: the cards are
+      // hydration boundaries, and the server must write each one where it belongs (a Suspense
+      // boundary past the first ~12 KB is written at the end, hidden, for a script to move).
+      const cards = page.getByRole("article");
+      await expect(cards).toHaveCount(20);
+      const last = cards.last();
+      await last.scrollIntoViewIfNeeded();
+      await expect(last).toBeVisible();
+      await expect(last.getByRole("heading").getByRole("link")).toBeVisible();
+      await expect(last.getByRole("link", { name: /./ }).nth(1)).toHaveAttribute("href", /^\/users\/\d+$/);
+      await expect(last.locator(".score")).toBeVisible();
+      await expect(page.locator("ol.post-list > li > article")).toHaveCount(20);
       await context.close();
     });
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   countOf,
+  formatAgo,
+  formatDate,
   formatDateTime,
   formatRatingCount,
   formatScore,
@@ -17,6 +19,43 @@ describe("display formatting", () => {
     [1234, "1.2k ratings"],
     [2_500_000, "2.5m ratings"],
   ])("count %i → %s", (n, text) => expect(formatRatingCount(n)).toBe(text));
+
+  it("writes every count as Intl's compact English would, lowercased, halves rounding up", () => {
+    const intl = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+    const counts = [2, 999, 1000, 1049, 1050, 1150, 9949, 9950, 99_949, 99_950, 123_456, 999_949, 999_950];
+    for (const n of [...counts, 1_000_000, 2_500_000, 12_345_678, 999_950_000, 1.2e9, 1.5e12]) {
+      expect(formatRatingCount(n)).toBe(`${intl.format(n).toLowerCase()} ratings`);
+    }
+    for (let n = 1; n < 3_000_000; n = Math.ceil(n * 1.07) + 13) {
+      expect(formatRatingCount(n).split(" ")[0]).toBe(intl.format(n).toLowerCase());
+    }
+  });
+
+  it("writes dates and elapsed times as Intl's English would, in UTC", () => {
+    const date = new Intl.DateTimeFormat("en", {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      timeZone: "UTC",
+    });
+    for (let day = 0; day < 800; day += 17) {
+      const iso = new Date(Date.UTC(2025, 0, 1, 23, 59) + day * 86_400_000).toISOString();
+      expect(formatDate(iso)).toBe(date.format(new Date(iso)));
+    }
+    const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+    const units = [
+      ["day", 86_400_000],
+      ["hour", 3_600_000],
+      ["minute", 60_000],
+    ] as const;
+    expect(formatAgo(0)).toBe("just now");
+    expect(formatAgo(59_999)).toBe("just now");
+    for (let ms = 60_000; ms < 40 * 86_400_000; ms = Math.ceil(ms * 1.3)) {
+      const [unit, size] = units.find(([, s]) => ms >= s) ?? units[2];
+      expect(formatAgo(ms)).toBe(relative.format(-Math.floor(ms / size), unit));
+    }
+    expect(formatAgo(86_400_000)).toBe("yesterday");
+  });
 
   it.each([
     [0, "star", undefined, "0 stars"],
