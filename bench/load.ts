@@ -189,6 +189,10 @@ async function prepareData(timings: { label: string; seconds: number }[]): Promi
         () => fillPosts(sql, Number(opts["search-posts"])),
       ),
     );
+    // The data steps leave millions of fresh rows: vacuum them now, so autovacuum does not run
+    // into the first scenarios, and checkpoint, so neither does the flush of their pages.
+    await sql`vacuum analyze`;
+    await sql`checkpoint`;
     const prepared = { hotPostId, singlePostId, postIds, tokens };
     mkdirSync(".data", { recursive: true });
     writeFileSync(TOKENS_FILE, JSON.stringify(prepared));
@@ -682,6 +686,11 @@ async function main() {
           const { stored, ...m } = await measure(scenario, countRatings);
           pass.results.push({ scenario, m, stored, writes: scenario.writes?.count });
         }
+        // The bare Next.js route again, last: the first measurement may still carry the server's
+        // warm-up. The faster of the two is the baseline, the harder one to match.
+        const baseline = pass.results.find((r) => r.scenario.name.startsWith("baseline: bare Next"))!;
+        const again = await measure(baseline.scenario, countRatings);
+        if (again.rps > baseline.m.rps) baseline.m = again;
       } finally {
         await servers.stop();
       }
