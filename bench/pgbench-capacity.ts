@@ -32,10 +32,13 @@ export function submitScript(): string {
   const { text, params } = SUBMIT_STATEMENT.compiled();
   // pgbench takes any :word, even inside a string literal, for a variable: the time formats'
   // colons are spelled chr(58) (a constant expression, folded when the statement is planned).
-  const colonFree = text.replace(
-    /'([^']*:[^']*)'/g,
-    (_match, literal: string) => `replace('${literal.replaceAll(":", "#")}', '#', chr(58))`,
-  );
+  // Comments go first: an apostrophe in one would pair with the next literal's quote below.
+  const colonFree = text
+    .replace(/--[^\n]*\n/g, "\n")
+    .replace(
+      /'([^']*:[^']*)'/g,
+      (_match, literal: string) => `replace('${literal.replaceAll(":", "#")}', '#', chr(58))`,
+    );
   const body = colonFree.replace(/\$(\d+)/g, (_match, n: string) => {
     const param = params[Number(n) - 1];
     // The statement takes its ratings as int arrays in text form: here, a batch of one.

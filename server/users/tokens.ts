@@ -3,6 +3,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@/server/errors";
 import { isoTimestamp, rows, type Db } from "@/db/client";
 import { preparedQuery } from "@/db/prepared";
+import { logger } from "@/server/telemetry/log";
 import { apiTokens } from "@/db/schema";
 
 export const TOKEN_PREFIX = "ss_";
@@ -74,6 +75,8 @@ export async function createToken(
 }
 
 export async function listTokens(db: Db, userId: number): Promise<ApiTokenInfo[]> {
+  // The owner sees every use this process has seen, written or not yet.
+  await flushTokenUses(db);
   return rows<ApiTokenInfo>(
     db,
     sql`select id, name, prefix, ${iso("created_at")} as "createdAt", ${iso("last_used_at")} as "lastUsedAt"
@@ -112,28 +115,62 @@ export async function revokeAllTokens(db: Db, userId: number): Promise<number> {
 }
 
 /**
- * A token's account, and its "last used" time recorded, in one prepared statement: one round trip
- * and no statement building on the path of every first call with a token. "Last used" is shown to
- * the owner to the nearest few minutes; writing it on every call would put a write on the read
- * path of every token-authenticated request. The join refuses a token whose account is gone.
+ * A token's account, in one prepared statement, with whether its "last used" time is due. "Last
+ * used" is shown to the owner to the nearest few minutes; writing it on the request would put a
+ * write and a commit on the path of every first call with a token, so it is written afterwards,
+ * for all tokens used meanwhile at once (flushTokenUses). The join refuses a token whose account is gone.
  */
 const VERIFY_TOKEN = preparedQuery<{ hash: string }>(
   ["hash"],
-  (p) => sql`with found as (
-      select t.id, t.user_id, t.last_used_at from api_tokens t join users u on u.id = t.user_id
-      where t.token_hash = ${p.hash} and t.revoked_at is null),
-    touched as (
-      update api_tokens a set last_used_at = now() from found f
-      where a.id = f.id and (f.last_used_at is null or f.last_used_at < now() - interval '5 minutes'))
-    select user_id from found`,
+  (p) => sql`select t.id, t.user_id,
+      (t.last_used_at is null or t.last_used_at < now() - interval '5 minutes') as due
+    from api_tokens t join users u on u.id = t.user_id
+    where t.token_hash = ${p.hash} and t.revoked_at is null`,
 );
+
+const TOUCH_TOKENS = preparedQuery<{ ids: string }>(
+  ["ids"],
+  (p) => sql`update api_tokens set last_used_at = now()
+    where id = any(${p.ids}::int[]) and (last_used_at is null or last_used_at < now() - interval '5 minutes')`,
+);
+
+/** How long a token's use waits to be written; a crash loses at most this much of "last used". */
+export const TOKEN_USE_DELAY_MS = 1_000;
+const pendingUses = new WeakMap<Db, { ids: Set<number>; timer: ReturnType<typeof setTimeout> | null }>();
+
+function noteUse(db: Db, tokenId: number): void {
+  let pending = pendingUses.get(db);
+  if (!pending) {
+    pending = { ids: new Set(), timer: null };
+    pendingUses.set(db, pending);
+  }
+  pending.ids.add(tokenId);
+  pending.timer ??= setTimeout(() => {
+    flushTokenUses(db).catch((error: unknown) =>
+      logger().warn({ err: error }, "could not record API token use"),
+    );
+  }, TOKEN_USE_DELAY_MS).unref();
+}
+
+/** Writes the "last used" time of every token used since the last write, in one statement. */
+export async function flushTokenUses(db: Db): Promise<void> {
+  const pending = pendingUses.get(db);
+  if (!pending) return;
+  if (pending.timer) clearTimeout(pending.timer);
+  pending.timer = null;
+  if (pending.ids.size === 0) return;
+  const ids = [...pending.ids];
+  pending.ids.clear();
+  await TOUCH_TOKENS.rows(db, { ids: `{${ids.join(",")}}` });
+}
 
 export async function verifyToken(db: Db, token: string, now = Date.now()): Promise<TokenIdentity | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
   const hash = hashToken(token);
   const cached = verified.get(hash);
   if (cached && cached.until > now) return cached.identity;
-  const [found] = await VERIFY_TOKEN.rows<{ user_id: number }>(db, { hash });
+  const [found] = await VERIFY_TOKEN.rows<{ id: number; user_id: number; due: boolean }>(db, { hash });
+  if (found?.due) noteUse(db, found.id);
   const identity = found ? { userId: found.user_id } : null;
   if (verified.size >= CACHE_MAX) verified.clear();
   verified.set(hash, { identity, until: now + CACHE_MS });

@@ -2,7 +2,7 @@ import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rows } from "@/db/client";
-import { MAX_TOKENS_PER_USER, verifyToken } from "@/server/users/tokens";
+import { flushTokenUses, MAX_TOKENS_PER_USER, TOKEN_USE_DELAY_MS, verifyToken } from "@/server/users/tokens";
 import { testDbForFile } from "../support/db";
 import { sessionCookie } from "../support/session";
 import { callerFor, makePost, makeUser, snapshot } from "../support/fixtures";
@@ -56,17 +56,25 @@ describe("API tokens", () => {
     const { db } = handle;
     const owner = await makeUser(db);
     const { token, id } = await callerFor(db, owner).token.create({ name: "touch" });
-    const lastUsed = async () =>
-      (
-        await rows<{ at: string | null }>(
-          db,
-          sql`select last_used_at::text as at from api_tokens where id = ${id}`,
-        )
-      )[0]?.at ?? null;
+    // Uses are written together shortly after (flushTokenUses runs on a timer); the test writes them now.
+    const stored = async () => {
+      const [row] = await rows<{ at: string | null }>(
+        db,
+        sql`select last_used_at::text as at from api_tokens where id = ${id}`,
+      );
+      return row?.at ?? null;
+    };
+    const lastUsed = async () => {
+      await flushTokenUses(db);
+      return stored();
+    };
     // Each call passes a time past the previous one's cache period, so every one reads the database.
     const later = (seconds: number) => Date.now() + seconds * 1000;
     expect(await verifyToken(db, token, later(0))).toEqual({ userId: owner });
-    const first = await lastUsed();
+    // The request wrote nothing; the use is written on its own shortly after.
+    expect(await stored()).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, TOKEN_USE_DELAY_MS * 2));
+    const first = await stored();
     expect(first).not.toBeNull();
     expect(await verifyToken(db, token, later(60))).toEqual({ userId: owner });
     expect(await lastUsed()).toBe(first);
