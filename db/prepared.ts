@@ -55,6 +55,14 @@ export class PreparedQuery<V extends Values> {
   }
 }
 
+/**
+ * A list of ints as one statement parameter, in Postgres' array text form ("{1,2,3}"), for a
+ * `${param}::int[]` in the statement: one text serves lists of any length.
+ */
+export function intArrayParam(values: readonly number[]): string {
+  return `{${values.join(",")}}`;
+}
+
 /** A statement with the given named values; `build` is called once (and again only for a transaction). */
 export function preparedQuery<V extends Values>(
   keys: readonly (keyof V & string)[],

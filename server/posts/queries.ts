@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
-import { preparedQuery, preparedVariants } from "@/db/prepared";
+import { intArrayParam, preparedQuery, preparedVariants } from "@/db/prepared";
 import { posts } from "@/db/schema";
 import { DomainError } from "@/server/errors";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
@@ -233,7 +233,7 @@ export async function listPosts(db: Db, input: ListPostsInput): Promise<PostPage
     (
       await VIEWER_ROWS.rows<{ id: number; live_count: number; my_rating: number | null }>(db, {
         viewerId: input.viewerId,
-        ids: `{${page.items.map((post) => post.id).join(",")}}`,
+        ids: intArrayParam(page.items.map((post) => post.id)),
       })
     ).map((row) => [row.id, row]),
   );

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rawRunnerOf, type Db } from "@/db/client";
-import { preparedQuery } from "@/db/prepared";
+import { intArrayParam, preparedQuery } from "@/db/prepared";
 import { DomainError } from "@/server/errors";
 import { serverConfig } from "@/server/env";
 import { crossPostFlagSql } from "./cross-post-flag";
@@ -113,14 +113,12 @@ export const SUBMIT_STATEMENT = preparedQuery<{ posts: string; users: string; sc
         order by i.n`,
 );
 
-const intArray = (values: number[]) => `{${values.join(",")}}`;
-
 /** One statement for a batch (no two of one user): each rating's result, or the refusal that is its own. */
 export async function submitBatch(db: Db, batch: SubmitInput[]): Promise<(RatingResult | DomainError)[]> {
   const found = await SUBMIT_STATEMENT.rows<SubmitRow>(db, {
-    posts: intArray(batch.map((input) => input.postId)),
-    users: intArray(batch.map((input) => input.userId)),
-    scores: intArray(batch.map((input) => input.score)),
+    posts: intArrayParam(batch.map((input) => input.postId)),
+    users: intArrayParam(batch.map((input) => input.userId)),
+    scores: intArrayParam(batch.map((input) => input.score)),
   });
   return batch.map((input, index) => {
     const row = found[index];

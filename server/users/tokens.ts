@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@/server/errors";
 import { isoTimestamp, rows, type Db } from "@/db/client";
-import { preparedQuery } from "@/db/prepared";
+import { intArrayParam, preparedQuery } from "@/db/prepared";
 import { logger } from "@/server/telemetry/log";
 import { apiTokens } from "@/db/schema";
 
@@ -161,7 +161,7 @@ export async function flushTokenUses(db: Db): Promise<void> {
   if (pending.ids.size === 0) return;
   const ids = [...pending.ids];
   pending.ids.clear();
-  await TOUCH_TOKENS.rows(db, { ids: `{${ids.join(",")}}` });
+  await TOUCH_TOKENS.rows(db, { ids: intArrayParam(ids) });
 }
 
 export async function verifyToken(db: Db, token: string, now = Date.now()): Promise<TokenIdentity | null> {
