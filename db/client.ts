@@ -48,8 +48,13 @@ export type DbHandle = { db: Db; driver: "postgres" | "pglite"; close: () => Pro
 export type RawRunner = (text: string, params: unknown[]) => Promise<unknown[]>;
 
 // Keyed by the drizzle database each open* function returns; a transaction or a database made
-// elsewhere has no entry, and its statements go through drizzle as usual.
-const rawRunners = new WeakMap<Db, RawRunner>();
+// elsewhere has no entry, and its statements go through drizzle as usual. On globalThis, like the
+// process's database handle (server/runtime.ts): Next bundles this module once for the app router
+// and once for the pages router (/api/trpc), and a handle opened by one bundle is used by both.
+// A per-bundle map left the other bundle without the runner: its statements then went unprepared
+// through drizzle, and its ratings unbatched.
+const globalForRunners = globalThis as unknown as { steadystarRawRunners?: WeakMap<Db, RawRunner> };
+const rawRunners = (globalForRunners.steadystarRawRunners ??= new WeakMap<Db, RawRunner>());
 
 /** The driver-level runner of a database opened here, or undefined (a transaction, say). */
 export function rawRunnerOf(db: Db): RawRunner | undefined {

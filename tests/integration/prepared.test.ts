@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres, rows, type Db, type DbHandle } from "@/db/client";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openPostgres, rawRunnerOf, rows, type Db, type DbHandle } from "@/db/client";
 import { getPost, listPosts } from "@/server/posts/queries";
 import { submitRating } from "@/server/ratings/submit";
 import { openTestDb } from "../support/db";
@@ -59,5 +59,50 @@ describe.runIf(onPostgres)("hot statements on a direct Postgres connection", () 
     expect(page.items.map((p) => [p.id, p.myRating, p.ratingCount])).toEqual([[postId, 5, 1]]);
     expect((await getPost(db, postId, userId))?.myRating).toBe(5);
     expect(await preparedTexts(db)).toEqual([]);
+  });
+});
+
+// Next bundles db/client.ts once for the app router and once for the pages router (/api/trpc), and
+// the process's database handle, opened by whichever bundle serves first, is shared by both. A
+// fresh module graph (vi.resetModules) stands for the other bundle.
+describe("a database opened by one bundle of db/client, used through another", () => {
+  let handle: DbHandle;
+  let postId = 0;
+  let userId = 0;
+
+  beforeAll(async () => {
+    handle = await openTestDb();
+    userId = await makeUser(handle.db);
+    postId = await makePost(handle.db, userId);
+  });
+  afterAll(async () => {
+    await handle.close();
+  });
+
+  it("still runs its statements straight on the driver", async () => {
+    vi.resetModules();
+    const other = await import("@/db/client");
+    expect(other.rawRunnerOf).not.toBe(rawRunnerOf);
+    expect(other.rawRunnerOf(handle.db)).toBe(rawRunnerOf(handle.db));
+    expect(rawRunnerOf(handle.db)).toBeTypeOf("function");
+  });
+
+  it.runIf(onPostgres)("prepares them on the connection", async () => {
+    const url = (handle as DbHandle & { url?: string }).url!;
+    const opened = await openPostgres(url, { max: 1, prepare: true });
+    try {
+      vi.resetModules();
+      const other = await import("@/server/ratings/submit");
+      const raters = await Promise.all([1, 2, 3].map(() => makeUser(opened.db)));
+      const results = await Promise.all(
+        raters.map((id) => other.submitRating(opened.db, { postId, userId: id, score: 3 })),
+      );
+      expect(results.map((r) => r.changed)).toEqual([true, true, true]);
+      expect((await preparedTexts(opened.db)).filter((t) => t.includes("insert into ratings"))).toHaveLength(
+        1,
+      );
+    } finally {
+      await opened.close();
+    }
   });
 });
