@@ -6,7 +6,7 @@ import { serverConfig } from "@/server/env";
 import { crossPostFlagSql } from "./cross-post-flag";
 import { windowStartIso } from "./scoring/windows";
 import { liveRaters } from "./live-count";
-import { WriteQueue } from "./write-queue";
+import { StatementQueue } from "@/db/statement-queue";
 
 export type RatingResult = {
   postId: number;
@@ -66,7 +66,7 @@ export type SubmitInput = { postId: number; userId: number; score: number };
  * that post, in ONE statement that writes only the users' own ratings rows (no post aggregate is
  * written on this path; the fold does that). It takes a batch: concurrent submits share one
  * statement, one round trip, one firing of the live-count triggers and one commit
- * (server/ratings/write-queue.ts); a batch never holds two ratings of one user.
+ * (db/statement-queue.ts); a batch never holds two ratings of one user.
  * The upsert copies each old score and update time into previous_* before overwriting them, so
  * RETURNING reports exactly what this statement replaced, also when the same user submits
  * concurrently (the conflicting row is locked and re-checked). Re-submitting the same score matches
@@ -145,7 +145,7 @@ export async function submitBatch(db: Db, batch: SubmitInput[]): Promise<(Rating
  */
 export const SUBMIT_QUEUE = { inFlight: 4, maxBatch: 100 } as const;
 
-const queues = new WeakMap<Db, WriteQueue<SubmitInput, RatingResult | DomainError>>();
+const queues = new WeakMap<Db, StatementQueue<SubmitInput, RatingResult | DomainError>>();
 
 /**
  * Stores a user's rating of a post. Concurrent calls on a database the process opened share
@@ -155,13 +155,13 @@ const queues = new WeakMap<Db, WriteQueue<SubmitInput, RatingResult | DomainErro
 export async function submitRating(db: Db, input: SubmitInput): Promise<RatingResult> {
   let queue = queues.get(db);
   if (!queue && rawRunnerOf(db)) {
-    queue = new WriteQueue((batch) => submitBatch(db, batch), {
+    queue = new StatementQueue((batch) => submitBatch(db, batch), {
       ...SUBMIT_QUEUE,
       key: (item) => item.userId,
     });
     queues.set(db, queue);
   }
-  const result = queue ? await queue.write(input) : (await submitBatch(db, [input]))[0]!;
+  const result = queue ? await queue.call(input) : (await submitBatch(db, [input]))[0]!;
   if (result instanceof DomainError) throw result;
   return result;
 }

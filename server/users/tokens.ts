@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@/server/errors";
-import { isoTimestamp, rows, type Db } from "@/db/client";
+import { isoTimestamp, rawRunnerOf, rows, type Db } from "@/db/client";
+import { StatementQueue } from "@/db/statement-queue";
 import { intArrayParam, preparedQuery } from "@/db/prepared";
 import { logger } from "@/server/telemetry/log";
 import { apiTokens } from "@/db/schema";
@@ -115,18 +116,41 @@ export async function revokeAllTokens(db: Db, userId: number): Promise<number> {
 }
 
 /**
- * A token's account, in one prepared statement, with whether its "last used" time is due. "Last
- * used" is shown to the owner to the nearest few minutes; writing it on the request would put a
- * write and a commit on the path of every first call with a token, so it is written afterwards,
- * for all tokens used meanwhile at once (flushTokenUses). The join refuses a token whose account is gone.
+ * Tokens' accounts by hash, in one prepared statement, with whether each "last used" time is due.
+ * "Last used" is shown to the owner to the nearest few minutes; writing it on the request would put
+ * a write and a commit on the path of every first call with a token, so it is written afterwards,
+ * for all tokens used meanwhile at once (flushTokenUses). The join refuses a token whose account is
+ * gone. It takes a list: concurrent first calls of different tokens share one lookup (TOKEN_LOOKUPS).
  */
-const VERIFY_TOKEN = preparedQuery<{ hash: string }>(
-  ["hash"],
-  (p) => sql`select t.id, t.user_id,
+const VERIFY_TOKENS = preparedQuery<{ hashes: string }>(
+  ["hashes"],
+  (p) => sql`select t.token_hash, t.id, t.user_id,
       (t.last_used_at is null or t.last_used_at < now() - interval '5 minutes') as due
     from api_tokens t join users u on u.id = t.user_id
-    where t.token_hash = ${p.hash} and t.revoked_at is null`,
+    where t.token_hash = any(${p.hashes}::text[]) and t.revoked_at is null`,
 );
+
+type TokenRow = { token_hash: string; id: number; user_id: number; due: boolean };
+
+/** Each hash's active token, or null; hashes are hex, so their list needs no quoting. */
+async function lookUpTokens(db: Db, hashes: string[]): Promise<(TokenRow | null)[]> {
+  const found = await VERIFY_TOKENS.rows<TokenRow>(db, { hashes: `{${hashes.join(",")}}` });
+  const byHash = new Map(found.map((row) => [row.token_hash, row]));
+  return hashes.map((hash) => byHash.get(hash) ?? null);
+}
+
+/** Lookups in flight per database: a first call of a token waits on them only under load. */
+export const TOKEN_LOOKUPS = { inFlight: 2, maxBatch: 100 } as const;
+const lookups = new WeakMap<Db, StatementQueue<string, TokenRow | null>>();
+
+function lookUpToken(db: Db, hash: string): Promise<TokenRow | null> {
+  let queue = lookups.get(db);
+  if (!queue && rawRunnerOf(db)) {
+    queue = new StatementQueue((hashes) => lookUpTokens(db, hashes), { ...TOKEN_LOOKUPS, key: (h) => h });
+    lookups.set(db, queue);
+  }
+  return queue ? queue.call(hash) : lookUpTokens(db, [hash]).then(([row]) => row ?? null);
+}
 
 const TOUCH_TOKENS = preparedQuery<{ ids: string }>(
   ["ids"],
@@ -169,7 +193,7 @@ export async function verifyToken(db: Db, token: string, now = Date.now()): Prom
   const hash = hashToken(token);
   const cached = verified.get(hash);
   if (cached && cached.until > now) return cached.identity;
-  const [found] = await VERIFY_TOKEN.rows<{ id: number; user_id: number; due: boolean }>(db, { hash });
+  const found = await lookUpToken(db, hash);
   if (found?.due) noteUse(db, found.id);
   const identity = found ? { userId: found.user_id } : null;
   if (verified.size >= CACHE_MAX) verified.clear();

@@ -1,4 +1,4 @@
-// Concurrent submits share statements (server/ratings/write-queue.ts): fewer statements than
+// Concurrent submits share statements (db/statement-queue.ts): fewer statements than
 // ratings, and for each rating exactly the outcome it would have had alone.
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";

@@ -1,7 +1,8 @@
 import { NextRequest } from "next/server";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rows } from "@/db/client";
+import { observePreparedStatements } from "@/db/prepared";
 import { flushTokenUses, MAX_TOKENS_PER_USER, TOKEN_USE_DELAY_MS, verifyToken } from "@/server/users/tokens";
 import { testDbForFile } from "../support/db";
 import { sessionCookie } from "../support/session";
@@ -22,7 +23,29 @@ async function rate(postId: number, headers: Record<string, string>) {
   return { status: res.status, body: (await res.json()) as { result?: { data: { myRating: number } } } };
 }
 
+afterEach(() => observePreparedStatements((_text, run) => run()));
+
 describe("API tokens", () => {
+  it("first used at once share lookups, and each call gets its own account or none", async () => {
+    const { db } = handle;
+    const owners = await Promise.all(Array.from({ length: 12 }, () => makeUser(db)));
+    const tokens = await Promise.all(
+      owners.map(async (owner) => (await callerFor(db, owner).token.create({ name: "script" })).token),
+    );
+    const revoked = await callerFor(db, owners[0]!).token.create({ name: "old" });
+    await callerFor(db, owners[0]!).token.revoke({ id: revoked.id });
+    const unknown = `ss_${"x".repeat(43)}`;
+    let lookups = 0;
+    observePreparedStatements((text, run) => {
+      if (text.includes("from api_tokens t join users u")) lookups += 1;
+      return run();
+    });
+    const identities = await Promise.all([...tokens, revoked.token, unknown].map((t) => verifyToken(db, t)));
+    expect(identities).toEqual([...owners.map((userId) => ({ userId })), null, null]);
+    expect(lookups).toBeGreaterThan(0);
+    expect(lookups).toBeLessThan(tokens.length);
+  });
+
   it("are shown once, stored hashed, authenticate Bearer calls, and stop working when revoked", async () => {
     const { db } = handle;
     const owner = await makeUser(db);

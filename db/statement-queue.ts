@@ -1,13 +1,15 @@
-// Coalesces concurrent writes into shared statements ("group commit" in the application). A
-// statement costs a round trip, a plan execution, its triggers and a commit whatever it writes, and
-// under load those dominate a single rating's own work; so while the queue's statements are all
-// in flight, new writes wait, and the next statement takes every write waiting by then. At low
-// load a write finds a free slot and runs alone at once, so batching never adds a wait of its own.
+// Coalesces concurrent calls into shared statements ("group commit" in the application): the
+// ratings' writes (server/ratings/submit.ts) and the API tokens' first lookups
+// (server/users/tokens.ts). A statement costs a round trip, a plan execution and, for a write, its
+// triggers and a commit, whatever it carries, and under load those dominate one call's own work;
+// so while the queue's statements are all in flight, new calls wait, and the next statement takes
+// every call waiting by then. At low load a call finds a free slot and runs alone at once, so
+// batching never adds a wait of its own.
 
 /** Runs one batch in one statement: a result per item, in order, or throws for the whole batch. */
 export type BatchRun<I, R> = (batch: I[]) => Promise<R[]>;
 
-export type WriteQueueOptions<I> = {
+export type StatementQueueOptions<I> = {
   /** Statements in flight at once (each holds a database connection). */
   inFlight: number;
   /** Items per statement at most. */
@@ -21,7 +23,7 @@ export type WriteQueueOptions<I> = {
 
 type Waiting<I, R> = { item: I; resolve: (result: R) => void; reject: (error: unknown) => void };
 
-export class WriteQueue<I, R> {
+export class StatementQueue<I, R> {
   readonly #waiting: Waiting<I, R>[] = [];
   /** Keys of the items in flight. */
   readonly #busy = new Set<string | number>();
@@ -29,10 +31,10 @@ export class WriteQueue<I, R> {
 
   constructor(
     private readonly run: BatchRun<I, R>,
-    private readonly options: WriteQueueOptions<I>,
+    private readonly options: StatementQueueOptions<I>,
   ) {}
 
-  write(item: I): Promise<R> {
+  call(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#waiting.push({ item, resolve, reject });
       this.#pump();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WriteQueue } from "@/server/ratings/write-queue";
+import { StatementQueue } from "@/db/statement-queue";
 
 type Item = { user: number; value: number };
 
@@ -26,11 +26,11 @@ function controlledRunner(fail: (batch: Item[]) => boolean = () => false) {
   return { run, batches, flush };
 }
 
-describe("WriteQueue", () => {
+describe("StatementQueue", () => {
   it("runs a write at once while a slot is free, and gathers what waits meanwhile into the next statement", async () => {
     const runner = controlledRunner();
-    const queue = new WriteQueue(runner.run, { inFlight: 2, maxBatch: 100, key: (i: Item) => i.user });
-    const results = Array.from({ length: 12 }, (_, n) => queue.write({ user: n, value: n }));
+    const queue = new StatementQueue(runner.run, { inFlight: 2, maxBatch: 100, key: (i: Item) => i.user });
+    const results = Array.from({ length: 12 }, (_, n) => queue.call({ user: n, value: n }));
     // Two alone (the free slots), then everything that waited for them, together.
     expect(runner.batches.map((b) => b.length)).toEqual([1, 1]);
     await runner.flush();
@@ -41,9 +41,9 @@ describe("WriteQueue", () => {
 
   it("never puts two writes of one key in a statement, and keeps each key's writes in order", async () => {
     const runner = controlledRunner();
-    const queue = new WriteQueue(runner.run, { inFlight: 1, maxBatch: 100, key: (i: Item) => i.user });
-    const first = queue.write({ user: 0, value: 0 });
-    const rest = [1, 2, 3, 4, 5].map((value) => queue.write({ user: value % 2, value }));
+    const queue = new StatementQueue(runner.run, { inFlight: 1, maxBatch: 100, key: (i: Item) => i.user });
+    const first = queue.call({ user: 0, value: 0 });
+    const rest = [1, 2, 3, 4, 5].map((value) => queue.call({ user: value % 2, value }));
     await runner.flush();
     await Promise.all([first, ...rest]);
     for (const batch of runner.batches) expect(new Set(batch.map((i) => i.user)).size).toBe(batch.length);
@@ -58,10 +58,10 @@ describe("WriteQueue", () => {
 
   it("never runs two writes of one key at once, even with free slots", async () => {
     const runner = controlledRunner();
-    const queue = new WriteQueue(runner.run, { inFlight: 4, maxBatch: 100, key: (i: Item) => i.user });
-    const first = queue.write({ user: 7, value: 1 });
-    const second = queue.write({ user: 7, value: 2 });
-    const other = queue.write({ user: 8, value: 3 });
+    const queue = new StatementQueue(runner.run, { inFlight: 4, maxBatch: 100, key: (i: Item) => i.user });
+    const first = queue.call({ user: 7, value: 1 });
+    const second = queue.call({ user: 7, value: 2 });
+    const other = queue.call({ user: 8, value: 3 });
     // Slots are free, but user 7's second write waits for its first.
     expect(runner.batches.map((b) => b.map((i) => i.value))).toEqual([[1], [3]]);
     await runner.flush();
@@ -71,8 +71,8 @@ describe("WriteQueue", () => {
 
   it("caps a statement at maxBatch writes", async () => {
     const runner = controlledRunner();
-    const queue = new WriteQueue(runner.run, { inFlight: 1, maxBatch: 3, key: (i: Item) => i.user });
-    const all = Array.from({ length: 8 }, (_, n) => queue.write({ user: n, value: n }));
+    const queue = new StatementQueue(runner.run, { inFlight: 1, maxBatch: 3, key: (i: Item) => i.user });
+    const all = Array.from({ length: 8 }, (_, n) => queue.call({ user: n, value: n }));
     await runner.flush();
     await Promise.all(all);
     expect(runner.batches.map((b) => b.length)).toEqual([1, 3, 3, 1]);
@@ -80,9 +80,9 @@ describe("WriteQueue", () => {
 
   it("gives each write of a failed statement its own outcome: the failing one its error, the others their results", async () => {
     const runner = controlledRunner((batch) => batch.some((i) => i.value === 2));
-    const queue = new WriteQueue(runner.run, { inFlight: 1, maxBatch: 100, key: (i: Item) => i.user });
+    const queue = new StatementQueue(runner.run, { inFlight: 1, maxBatch: 100, key: (i: Item) => i.user });
     const outcomes = Array.from({ length: 4 }, (_, n) =>
-      queue.write({ user: n, value: n }).then(
+      queue.call({ user: n, value: n }).then(
         (result) => result,
         (error: Error) => error.message,
       ),
