@@ -165,13 +165,26 @@ export class MemoryWindow {
     if (previousWeighted + counter.current >= max) return { success: false, reset };
     counter.current += 1;
     this.counters.set(key, counter);
-    if (this.counters.size > 10_000) this.sweep(window);
+    if (this.counters.size > MemoryWindow.SWEEP_ABOVE && window !== this.sweptWindow) this.sweep(window);
     return { success: true, reset };
   }
 
+  /** Keys past which old counters are dropped. */
+  static readonly SWEEP_ABOVE = 10_000;
+  private sweptWindow = Number.NEGATIVE_INFINITY;
+
   // Counters older than the previous window no longer weigh anything; dropping them bounds memory.
+  // Once per window at most: the counters a sweep keeps are all of the current and previous
+  // windows, so sweeping again within the window would find nothing, and with more than
+  // SWEEP_ABOVE live keys (many addresses) it would walk them all on every call.
   private sweep(window: number) {
+    this.sweptWindow = window;
     for (const [key, counter] of this.counters) if (counter.window < window - 1) this.counters.delete(key);
+  }
+
+  /** Keys held now (tests). */
+  get size(): number {
+    return this.counters.size;
   }
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   createLimits,
   LIMIT_VARIABLES,
@@ -115,6 +115,24 @@ describe("MemoryWindow (the sliding window @upstash/ratelimit computes in Redis)
     expect(window.limit("a").success).toBe(true);
     expect(window.limit("a").success).toBe(false);
     expect(window.limit("b").success).toBe(true);
+  });
+
+  it("with more keys than it sweeps above (many addresses), walks them at most once per window", () => {
+    let now = 0;
+    const window = new MemoryWindow({ max: 5, windowMs: 1_000 }, () => now);
+    for (let i = 0; i <= MemoryWindow.SWEEP_ABOVE; i++) window.limit(`ip-${i}`);
+    const walks = vi.spyOn(Map.prototype, Symbol.iterator);
+    try {
+      for (let i = 0; i < 200; i++) window.limit(`more-${i}`);
+      expect(walks).not.toHaveBeenCalled();
+      // Two windows later the old counters weigh nothing: one walk drops them all.
+      now = 2_500;
+      window.limit("late");
+      expect(walks).toHaveBeenCalledTimes(1);
+      expect(window.size).toBe(1);
+    } finally {
+      walks.mockRestore();
+    }
   });
 });
 
