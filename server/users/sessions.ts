@@ -8,8 +8,9 @@
 //   copy of the cookie stops working while the account's other sessions (and a new sign-in) go on.
 import { sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
-import { rows, type Db } from "@/db/client";
-import { preparedQuery } from "@/db/prepared";
+import { rawRunnerOf, rows, type Db } from "@/db/client";
+import { intArrayParam, preparedQuery } from "@/db/prepared";
+import { StatementQueue } from "@/db/statement-queue";
 
 /** How long a session lives after it was last issued (next-auth re-issues it as it is used). */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
@@ -79,32 +80,69 @@ function parseClaims(claims: SessionClaims | null): Parsed | null {
 }
 
 /**
- * The account's session version (null: no such account) and whether the session id was signed out,
- * from the cache or else in one query, which then refreshes both.
+ * Accounts' session versions and whether sessions were ended, in one prepared statement: signed-in
+ * requests read them, so concurrent ones share the statement (SESSION_LOOKUPS). A missing account
+ * comes back with a null version.
  */
-/** An account's session version and whether one session was ended: read on signed-in requests, so prepared. */
-const SESSION_STATE = preparedQuery<{ userId: number; sessionId: string }>(
-  ["userId", "sessionId"],
-  (p) => sql`select session_version,
-          exists (select 1 from ended_sessions where session_id = ${p.sessionId}) as ended
-        from users where id = ${p.userId}`,
+const SESSION_STATES = preparedQuery<{ userIds: string; sessionIds: string }>(
+  ["userIds", "sessionIds"],
+  (p) => sql`select i.n::int as n, u.session_version,
+          exists (select 1 from ended_sessions e where e.session_id = i.session_id) as ended
+        from unnest(${p.userIds}::int[], ${p.sessionIds}::text[]) with ordinality as i(user_id, session_id, n)
+        left join users u on u.id = i.user_id
+        order by i.n`,
 );
 
+type SessionKey = { userId: number; sessionId: string | null };
+type SessionState = { version: number | null; ended: boolean };
+
+async function readSessionStates(db: Db, keys: SessionKey[]): Promise<SessionState[]> {
+  const found = await SESSION_STATES.rows<{ n: number; session_version: number | null; ended: boolean }>(db, {
+    userIds: intArrayParam(keys.map((key) => key.userId)),
+    // Session ids are [\w-] only (parseClaims), so quoting each is enough; "" stands for none.
+    sessionIds: `{${keys.map((key) => `"${key.sessionId ?? ""}"`).join(",")}}`,
+  });
+  return keys.map((_, index) => {
+    const row = found[index];
+    if (row?.n !== index + 1) throw new Error("the session statement answered out of order");
+    return {
+      version: row.session_version === null ? null : Number(row.session_version),
+      ended: row.ended === true,
+    };
+  });
+}
+
+/** Lookups in flight per database: a signed-in request waits on them only under load. */
+export const SESSION_LOOKUPS = { inFlight: 2, maxBatch: 100 } as const;
+const lookups = new WeakMap<Db, StatementQueue<SessionKey, SessionState>>();
+
+function readSessionState(db: Db, key: SessionKey): Promise<SessionState> {
+  let queue = lookups.get(db);
+  if (!queue && rawRunnerOf(db)) {
+    queue = new StatementQueue((keys) => readSessionStates(db, keys), {
+      ...SESSION_LOOKUPS,
+      key: (k) => `${k.userId}:${k.sessionId ?? ""}`,
+    });
+    lookups.set(db, queue);
+  }
+  return queue ? queue.call(key) : readSessionStates(db, [key]).then(([state]) => state!);
+}
+
+/**
+ * The account's session version (null: no such account) and whether the session id was signed out,
+ * from the cache or else from the database, which then refreshes both.
+ */
 async function sessionState(
   db: Db,
   userId: number,
   sessionId: string | null,
   now: number,
-): Promise<{ version: number | null; ended: boolean }> {
+): Promise<SessionState> {
   const { versions, ended } = cachesFor(db);
   const version = fresh(versions, userId, now);
   const wasEnded = sessionId === null ? { value: false } : fresh(ended, sessionId, now);
   if (version && wasEnded) return { version: version.value, ended: wasEnded.value };
-  const [found] = await SESSION_STATE.rows<{ session_version: number; ended: boolean }>(db, {
-    userId,
-    sessionId: sessionId ?? "",
-  });
-  const state = { version: found ? Number(found.session_version) : null, ended: found?.ended === true };
+  const state = await readSessionState(db, { userId, sessionId });
   remember(versions, userId, state.version, now);
   if (sessionId !== null) remember(ended, sessionId, state.ended, now);
   return state;

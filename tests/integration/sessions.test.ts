@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { JWT } from "next-auth/jwt";
 import { NextRequest } from "next/server";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
+import { observePreparedStatements } from "@/db/prepared";
 import { authOptions } from "@/server/auth";
 import { setRole } from "@/server/users/roles";
 import { registerUser, verifyCredentials } from "@/server/users/accounts";
@@ -13,6 +14,7 @@ import {
   endSessions,
   SESSION_MAX_AGE_SECONDS,
   SESSION_CACHE_MS,
+  sessionIdentity,
   sessionUserId,
 } from "@/server/users/sessions";
 import { testDbForFile } from "../support/db";
@@ -222,5 +224,33 @@ describe("ending sessions", () => {
     expect(await currentSessionVersion(handle.db, user.id, start + 1)).toBe(0);
     expect(await sessionUserId(handle.db, token, start + SESSION_CACHE_MS - 1)).toBe(user.id);
     expect(await sessionUserId(handle.db, token, start + SESSION_CACHE_MS)).toBeNull();
+  });
+});
+
+describe("concurrent signed-in requests", () => {
+  afterEach(() => observePreparedStatements((_text, run) => run()));
+
+  it("share the session lookups, and each gets its own answer", async () => {
+    const users = await Promise.all(Array.from({ length: 10 }, () => account()));
+    const tokens = await Promise.all(users.map((user) => signIn(user.email)));
+    await signOut(tokens[0]!);
+    await endSessions(handle.db, users[1]!.id);
+    let lookups = 0;
+    observePreparedStatements((text, run) => {
+      if (text.includes("ended_sessions e")) lookups += 1;
+      return run();
+    });
+    // A later time than any cached read: every identity below is read from the database.
+    const later = Date.now() + SESSION_CACHE_MS;
+    const claims = [...tokens, { sub: "2000000000", sv: 0 }];
+    const identities = await Promise.all(claims.map((token) => sessionIdentity(handle.db, token, later)));
+    expect(identities).toEqual([
+      { userId: null, accountGone: false },
+      { userId: null, accountGone: false },
+      ...users.slice(2).map((user) => ({ userId: user.id, accountGone: false })),
+      { userId: null, accountGone: true },
+    ]);
+    expect(lookups).toBeGreaterThan(0);
+    expect(lookups).toBeLessThan(claims.length);
   });
 });
