@@ -198,17 +198,24 @@ async function main() {
   const loadsBefore = os.loadavg();
   const own = opts.url ? null : await startServer(port);
   const base = opts.url ?? own?.base ?? "";
-  const chrome = await chromeLauncher.launch({
-    chromePath: CHROME,
-    chromeFlags: [
-      "--headless=new",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const stopServer = () => own?.server.pid && process.kill(-own.server.pid, "SIGTERM");
+  // A missing or failing Chromium must not leave the started server running.
+  const chrome = await chromeLauncher
+    .launch({
+      chromePath: CHROME,
+      chromeFlags: [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    })
+    .catch((error: unknown) => {
+      stopServer();
+      throw error;
+    });
   const outDir = "test-results/lighthouse";
   mkdirSync(outDir, { recursive: true });
   const results: Measured[] = [];
@@ -238,7 +245,7 @@ async function main() {
       }
   } finally {
     chrome.kill();
-    if (own?.server.pid) process.kill(-own.server.pid, "SIGTERM");
+    stopServer();
   }
   const cpu = os.cpus();
   const machine = `${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ${browserVersion} headless`;

@@ -1,6 +1,5 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { useSession } from "next-auth/react";
 import Link from "next/link";
 import { useState, useSyncExternalStore, type FormEvent } from "react";
 import { z } from "zod";
@@ -9,6 +8,7 @@ import { EmailField, PasswordField } from "./credential-fields";
 import { FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
 import { useFormErrors, type FieldErrors } from "./use-form-errors";
+import { useSession, useUpdateSession } from "./session";
 
 function subscribeToHash(onChange: () => void) {
   window.addEventListener("hashchange", onChange);
@@ -40,7 +40,8 @@ const MISSING_TOKEN =
 export function ConfirmEmail() {
   const trpc = useTRPC();
   const token = useLinkToken();
-  const { status, update } = useSession();
+  const { status } = useSession();
+  const update = useUpdateSession();
   // A signed-in session picks up the change (and a role ADMIN_EMAILS grants) at once.
   const confirm = useMutation(
     trpc.account.confirmEmail.mutationOptions({

@@ -1,8 +1,10 @@
 /**
- * The list page's formats (rating counts, dates, "5 minutes ago") are written out by hand rather than
- * with Intl: the first Intl formatter a page builds loads the locale's data, and on the list that cost
- * (~130 ms of main thread under Lighthouse's mobile slowdown, measured with a CPU profile) fell inside
- * hydration. They give exactly what Intl's "en" formats give (tests/unit/format.test.ts compares).
+ * The formats the list and post pages show (counts, dates, times, "5 minutes ago") are written out by
+ * hand rather than with Intl: the first Intl formatter a page builds, `toLocaleString` included, loads
+ * the locale's data, and that cost (~130 ms of main thread under Lighthouse's mobile slowdown on the
+ * list; on the post page one `toLocaleString` was most of the post's hydration, 50–85 ms unthrottled,
+ * measured with CPU profiles) fell inside hydration. They give exactly what Intl's "en" formats give
+ * (tests/unit/format.test.ts compares).
  */
 const COMPACT_UNITS = [
   [1e12, "t"],
@@ -26,9 +28,17 @@ function compactCount(count: number): string {
   return String(count);
 }
 
+/** "999", "1,200", "-1,234,567": a whole number with thousands separators (what "en" writes). */
+export function formatInteger(n: number): string {
+  const digits = String(Math.abs(Math.round(n)));
+  const groups: string[] = [];
+  for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end));
+  return `${n < 0 && Math.round(n) !== 0 ? "-" : ""}${groups.join(",")}`;
+}
+
 /** "1 star", "2 stars", "1,200 ratings": a whole count with its noun in the right number. */
 export function countOf(count: number, singular: string, plural = `${singular}s`): string {
-  return `${count.toLocaleString("en")} ${count === 1 ? singular : plural}`;
+  return `${formatInteger(count)} ${count === 1 ? singular : plural}`;
 }
 
 /** "No ratings", "1 rating", "1.2k ratings". */
@@ -68,15 +78,10 @@ export function formatAgo(elapsedMs: number): string {
  * the year, the ticks and rows of the score timeline).
  */
 export function formatDateTime(value: string | number, { year = true } = {}): string {
-  return new Date(value).toLocaleString("en", {
-    year: year ? "numeric" : undefined,
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone: "UTC",
-  });
+  const date = new Date(value);
+  const two = (n: number) => String(n).padStart(2, "0");
+  const day = `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}${year ? `, ${date.getUTCFullYear()}` : ""}`;
+  return `${day}, ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useSession } from "next-auth/react";
 import { useTRPC } from "./trpc";
+import { useSession } from "./session";
 
 /** Admins lock a post against new ratings, and hide it from everyone else, from its page. */
 export function LockToggle({ postId, locked, hidden }: { postId: number; locked: boolean; hidden: boolean }) {

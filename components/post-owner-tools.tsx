@@ -1,11 +1,11 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useSession } from "next-auth/react";
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Confirm } from "./confirm";
 import { useTRPC } from "./trpc";
+import { useSession } from "./session";
 
 // The form brings the post schema (zod) with it: loaded when the author opens it, so the post page's
 // first load, read mostly by people who are not its author, does not carry it.

@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { readingMinutes } from "./format";
+import { formatInteger, readingMinutes } from "./format";
 import { LockToggle } from "./lock-toggle";
 import { ShareLink } from "./share-link";
 import { PostOwnerTools } from "./post-owner-tools";
@@ -65,7 +65,7 @@ export function PostView({ id, windowSeconds }: { id: number; windowSeconds: num
         <dl>
           <div>
             <dt>Words</dt>
-            <dd data-testid="word-count">{wordCount.toLocaleString("en")}</dd>
+            <dd data-testid="word-count">{formatInteger(wordCount)}</dd>
           </div>
           <div>
             <dt>Average word length</dt>

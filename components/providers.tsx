@@ -2,11 +2,11 @@
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import type { Session } from "next-auth";
-import { SessionProvider } from "next-auth/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { MAX_BATCH_CALLS } from "@/server/api/batch";
 import type { AppRouter } from "@/server/api/root";
 import { makeQueryClient } from "@/server/api/query-client";
+import { SessionProvider } from "./session";
 import { TRPCProvider } from "./trpc";
 
 let browserQueryClient: QueryClient | undefined;

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import type { RatingBreakdown as Breakdown, StarSummary } from "@/server/posts/breakdown";
-import { countOf } from "./format";
+import { countOf, formatInteger } from "./format";
 
 type Period = "allTime" | "recent";
 
@@ -73,7 +73,7 @@ export function RatingBreakdown({ breakdown }: { breakdown: Breakdown }) {
                     <span className="pct">{percent(count, shown.count)}</span>
                   </div>
                 </td>
-                <td className="num">{count.toLocaleString("en")}</td>
+                <td className="num">{formatInteger(count)}</td>
               </tr>
             );
           })}

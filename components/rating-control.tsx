@@ -1,6 +1,5 @@
 "use client";
 import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
-import { useSession } from "next-auth/react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
@@ -8,6 +7,7 @@ import type { PostPage, PostSummary } from "@/server/posts/queries";
 import { StarRating } from "./star-rating";
 import { useTRPC } from "./trpc";
 import { isApiError } from "./api-error";
+import { useSession } from "./session";
 
 type RatedFields = Pick<PostSummary, "id" | "myRating" | "ratingCount" | "score" | "locked">;
 

@@ -3,6 +3,7 @@ import dynamic from "next/dynamic";
 import { useEffect, useRef, useState, useSyncExternalStore, type RefObject } from "react";
 import type { HistoryPoint } from "@/server/posts/history";
 import { formatTick, heldSpans, timelineRows } from "./timeline-data";
+import { formatInteger } from "./format";
 
 // Recharts is loaded only when a post page draws its timeline, never with the list, and only once
 // the plot is near the screen (see useNearScreenWhenIdle).
@@ -103,7 +104,7 @@ export function ScoreTimeline({
   const summary =
     rows.length === 0
       ? `No ratings in the last ${hours} hours.`
-      : `${rows.reduce((n, r) => n + r.counted + r.held, 0).toLocaleString("en")} ratings in ${rows.length} windows of ${windowSeconds / 60} minutes; latest score ${latest?.toFixed(1) ?? "none"}` +
+      : `${formatInteger(rows.reduce((n, r) => n + r.counted + r.held, 0))} ratings in ${rows.length} windows of ${windowSeconds / 60} minutes; latest score ${latest?.toFixed(1) ?? "none"}` +
         (spans.length ? `; ratings held in ${spans.length} period${spans.length === 1 ? "" : "s"}.` : ".");
   return (
     <figure className="timeline" aria-labelledby="timeline-caption">

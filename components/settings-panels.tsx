@@ -1,6 +1,5 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useSession } from "next-auth/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -17,6 +16,7 @@ import { Field, FormError, SubmitButton } from "./field";
 import { useTRPC } from "./trpc";
 import { useFormErrors } from "./use-form-errors";
 import { useSignOutTo } from "./use-sign-out";
+import { useUpdateSession } from "./session";
 
 function formValues(event: FormEvent<HTMLFormElement>) {
   event.preventDefault();
@@ -40,7 +40,7 @@ function useRefreshAccount() {
 function NamePanel({ account }: { account: AccountOverview }) {
   const trpc = useTRPC();
   const refresh = useRefreshAccount();
-  const { update } = useSession();
+  const update = useUpdateSession();
   const change = useMutation(trpc.account.changeName.mutationOptions({ onSuccess: refresh }));
   const { fieldErrors, formError, validate, fromServer } = useFormErrors();
   const [saved, setSaved] = useState<string | null>(null);

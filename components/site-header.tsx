@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
-import { useSession } from "next-auth/react";
 import { useSignOutTo } from "./use-sign-out";
+import { useSession } from "./session";
 
 /**
  * The header of every page. Its links do not prefetch: every page is rendered per request, so a
@@ -18,8 +18,7 @@ export function SiteHeader() {
         ★ steadystar
       </Link>
       <nav aria-label="Account">
-        {/* While the session loads, show neither state: a flash of "Sign in" would be wrong. */}
-        {status === "loading" ? null : status === "authenticated" ? (
+        {status === "authenticated" ? (
           <>
             <Link href="/posts/new" className="button" prefetch={false}>
               New post

@@ -1,5 +1,5 @@
 import type { HoldRule, Steadiness } from "@/server/ratings/scoring/policy";
-import { countOf, formatUtcTime } from "./format";
+import { countOf, formatInteger, formatUtcTime } from "./format";
 
 function hours(seconds: number): string {
   return seconds < 3600
@@ -41,8 +41,7 @@ export function SteadinessBanner({
     <section id="steadiness" className="banner" role="status" aria-label="Why this score is held steady">
       <p>
         <strong>
-          {held.toLocaleString("en")} recent {held === 1 ? "rating is" : "ratings are"} counted at reduced
-          weight.
+          {formatInteger(held)} recent {held === 1 ? "rating is" : "ratings are"} counted at reduced weight.
         </strong>{" "}
         {heldBecause(steadiness.rule, period, steadiness.peakVolumeRatio)}, averaging{" "}
         {steadiness.heldMean.toFixed(1)} stars

@@ -1,5 +1,4 @@
 "use client";
-import { signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useCallback } from "react";
 
@@ -11,6 +10,8 @@ export function useSignOutTo(): (to: string) => Promise<void> {
   const router = useRouter();
   return useCallback(
     async (to: string) => {
+      // next-auth's client is loaded only when someone signs out: it is not needed to show a page.
+      const { signOut } = await import("next-auth/react");
       await signOut({ redirect: false });
       router.push(to);
       router.refresh();

@@ -1,3 +1,5 @@
+// First: it must run before any schema below is built.
+import "./zod-config";
 import { z } from "zod";
 import { POST_SORTS } from "@/server/posts/cursor";
 import { MAX_SCORE, MIN_SCORE } from "@/server/ratings/scale";

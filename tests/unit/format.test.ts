@@ -4,6 +4,7 @@ import {
   formatAgo,
   formatDate,
   formatDateTime,
+  formatInteger,
   formatRatingCount,
   formatScore,
   formatUtcTime,
@@ -86,6 +87,31 @@ describe("display formatting", () => {
   it("shows token and timeline times with date and 24-hour time in UTC", () => {
     expect(formatDateTime("2026-12-01T19:05:09Z")).toBe("Dec 1, 2026, 19:05");
     expect(formatDateTime(Date.UTC(2026, 11, 2, 0, 0), { year: false })).toBe("Dec 2, 00:00");
+  });
+
+  it("writes date and time as Intl's en in UTC does, every hour of a year", () => {
+    const options = {
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone: "UTC",
+    } as const;
+    const withYear = new Intl.DateTimeFormat("en", { ...options, year: "numeric" });
+    const withoutYear = new Intl.DateTimeFormat("en", options);
+    for (let ms = Date.UTC(2025, 11, 31, 0, 7); ms < Date.UTC(2027, 0, 1); ms += 3_600_000 + 60_000) {
+      expect(formatDateTime(ms)).toBe(withYear.format(ms));
+      expect(formatDateTime(ms, { year: false })).toBe(withoutYear.format(ms));
+    }
+  });
+
+  it("writes whole numbers with thousands separators as Intl's en does", () => {
+    const intl = new Intl.NumberFormat("en");
+    for (const n of [0, 7, 999, 1000, 1234, 99_999, 100_000, 1_234_567, 2_147_483_647, -1, -1234, -999_999])
+      expect(formatInteger(n)).toBe(intl.format(n));
+    expect(countOf(1200, "rating")).toBe("1,200 ratings");
+    expect(countOf(1, "star")).toBe("1 star");
   });
 });
 
