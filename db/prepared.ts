@@ -63,6 +63,14 @@ export function intArrayParam(values: readonly number[]): string {
   return `{${values.join(",")}}`;
 }
 
+/**
+ * A list of strings as one statement parameter, for a `${param}::text[]`: each element quoted,
+ * with its quotes and backslashes escaped, in Postgres' array text form.
+ */
+export function textArrayParam(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+}
+
 /** A statement with the given named values; `build` is called once (and again only for a transaction). */
 export function preparedQuery<V extends Values>(
   keys: readonly (keyof V & string)[],

@@ -6,6 +6,8 @@
 // every call waiting by then. At low load a call finds a free slot and runs alone at once, so
 // batching never adds a wait of its own.
 
+import { rawRunnerOf, type Db } from "./client";
+
 /** Runs one batch in one statement: a result per item, in order, or throws for the whole batch. */
 export type BatchRun<I, R> = (batch: I[]) => Promise<R[]>;
 
@@ -98,4 +100,24 @@ export class StatementQueue<I, R> {
       }
     }
   }
+}
+
+/**
+ * A call that shares statements with its concurrent twins on a database this process opened (one
+ * queue per database, made on first use). On any other database (a transaction, one opened
+ * elsewhere) each call runs alone, as a batch of one.
+ */
+export function sharedStatements<I, R>(
+  run: (db: Db, batch: I[]) => Promise<R[]>,
+  options: StatementQueueOptions<I>,
+): (db: Db, item: I) => Promise<R> {
+  const queues = new WeakMap<Db, StatementQueue<I, R>>();
+  return (db, item) => {
+    let queue = queues.get(db);
+    if (!queue && rawRunnerOf(db)) {
+      queue = new StatementQueue((batch) => run(db, batch), options);
+      queues.set(db, queue);
+    }
+    return queue ? queue.call(item) : run(db, [item]).then(([result]) => result!);
+  };
 }

@@ -1,12 +1,12 @@
 import { sql, type SQL } from "drizzle-orm";
-import { isoTimestamp, rawRunnerOf, type Db } from "@/db/client";
+import { isoTimestamp, type Db } from "@/db/client";
 import { intArrayParam, preparedQuery } from "@/db/prepared";
 import { DomainError } from "@/server/errors";
 import { serverConfig } from "@/server/env";
 import { crossPostFlagSql } from "./cross-post-flag";
 import { windowStartIso } from "./scoring/windows";
 import { liveRaters } from "./live-count";
-import { StatementQueue } from "@/db/statement-queue";
+import { sharedStatements } from "@/db/statement-queue";
 
 export type RatingResult = {
   postId: number;
@@ -145,7 +145,10 @@ export async function submitBatch(db: Db, batch: SubmitInput[]): Promise<(Rating
  */
 export const SUBMIT_QUEUE = { inFlight: 4, maxBatch: 100 } as const;
 
-const queues = new WeakMap<Db, StatementQueue<SubmitInput, RatingResult | DomainError>>();
+const submitShared = sharedStatements(submitBatch, {
+  ...SUBMIT_QUEUE,
+  key: (item: SubmitInput) => item.userId,
+});
 
 /**
  * Stores a user's rating of a post. Concurrent calls on a database the process opened share
@@ -153,15 +156,7 @@ const queues = new WeakMap<Db, StatementQueue<SubmitInput, RatingResult | Domain
  * account is gone, which the protected procedure turns into 401.
  */
 export async function submitRating(db: Db, input: SubmitInput): Promise<RatingResult> {
-  let queue = queues.get(db);
-  if (!queue && rawRunnerOf(db)) {
-    queue = new StatementQueue((batch) => submitBatch(db, batch), {
-      ...SUBMIT_QUEUE,
-      key: (item) => item.userId,
-    });
-    queues.set(db, queue);
-  }
-  const result = queue ? await queue.call(input) : (await submitBatch(db, [input]))[0]!;
+  const result = await submitShared(db, input);
   if (result instanceof DomainError) throw result;
   return result;
 }

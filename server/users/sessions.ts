@@ -8,9 +8,9 @@
 //   copy of the cookie stops working while the account's other sessions (and a new sign-in) go on.
 import { sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
-import { rawRunnerOf, rows, type Db } from "@/db/client";
-import { intArrayParam, preparedQuery } from "@/db/prepared";
-import { StatementQueue } from "@/db/statement-queue";
+import { rows, type Db } from "@/db/client";
+import { intArrayParam, preparedQuery, textArrayParam } from "@/db/prepared";
+import { sharedStatements } from "@/db/statement-queue";
 
 /** How long a session lives after it was last issued (next-auth re-issues it as it is used). */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
@@ -99,8 +99,8 @@ type SessionState = { version: number | null; ended: boolean };
 async function readSessionStates(db: Db, keys: SessionKey[]): Promise<SessionState[]> {
   const found = await SESSION_STATES.rows<{ n: number; session_version: number | null; ended: boolean }>(db, {
     userIds: intArrayParam(keys.map((key) => key.userId)),
-    // Session ids are [\w-] only (parseClaims), so quoting each is enough; "" stands for none.
-    sessionIds: `{${keys.map((key) => `"${key.sessionId ?? ""}"`).join(",")}}`,
+    // "" stands for none: no ended session has that id.
+    sessionIds: textArrayParam(keys.map((key) => key.sessionId ?? "")),
   });
   return keys.map((_, index) => {
     const row = found[index];
@@ -114,19 +114,10 @@ async function readSessionStates(db: Db, keys: SessionKey[]): Promise<SessionSta
 
 /** Lookups in flight per database: a signed-in request waits on them only under load. */
 export const SESSION_LOOKUPS = { inFlight: 2, maxBatch: 100 } as const;
-const lookups = new WeakMap<Db, StatementQueue<SessionKey, SessionState>>();
-
-function readSessionState(db: Db, key: SessionKey): Promise<SessionState> {
-  let queue = lookups.get(db);
-  if (!queue && rawRunnerOf(db)) {
-    queue = new StatementQueue((keys) => readSessionStates(db, keys), {
-      ...SESSION_LOOKUPS,
-      key: (k) => `${k.userId}:${k.sessionId ?? ""}`,
-    });
-    lookups.set(db, queue);
-  }
-  return queue ? queue.call(key) : readSessionStates(db, [key]).then(([state]) => state!);
-}
+const readSessionState = sharedStatements(readSessionStates, {
+  ...SESSION_LOOKUPS,
+  key: (k: SessionKey) => `${k.userId}:${k.sessionId ?? ""}`,
+});
 
 /**
  * The account's session version (null: no such account) and whether the session id was signed out,

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@/server/errors";
-import { isoTimestamp, rawRunnerOf, rows, type Db } from "@/db/client";
-import { StatementQueue } from "@/db/statement-queue";
-import { intArrayParam, preparedQuery } from "@/db/prepared";
+import { isoTimestamp, rows, type Db } from "@/db/client";
+import { sharedStatements } from "@/db/statement-queue";
+import { intArrayParam, preparedQuery, textArrayParam } from "@/db/prepared";
 import { logger } from "@/server/telemetry/log";
 import { apiTokens } from "@/db/schema";
 
@@ -132,25 +132,16 @@ const VERIFY_TOKENS = preparedQuery<{ hashes: string }>(
 
 type TokenRow = { token_hash: string; id: number; user_id: number; due: boolean };
 
-/** Each hash's active token, or null; hashes are hex, so their list needs no quoting. */
+/** Each hash's active token, or null. */
 async function lookUpTokens(db: Db, hashes: string[]): Promise<(TokenRow | null)[]> {
-  const found = await VERIFY_TOKENS.rows<TokenRow>(db, { hashes: `{${hashes.join(",")}}` });
+  const found = await VERIFY_TOKENS.rows<TokenRow>(db, { hashes: textArrayParam(hashes) });
   const byHash = new Map(found.map((row) => [row.token_hash, row]));
   return hashes.map((hash) => byHash.get(hash) ?? null);
 }
 
 /** Lookups in flight per database: a first call of a token waits on them only under load. */
 export const TOKEN_LOOKUPS = { inFlight: 2, maxBatch: 100 } as const;
-const lookups = new WeakMap<Db, StatementQueue<string, TokenRow | null>>();
-
-function lookUpToken(db: Db, hash: string): Promise<TokenRow | null> {
-  let queue = lookups.get(db);
-  if (!queue && rawRunnerOf(db)) {
-    queue = new StatementQueue((hashes) => lookUpTokens(db, hashes), { ...TOKEN_LOOKUPS, key: (h) => h });
-    lookups.set(db, queue);
-  }
-  return queue ? queue.call(hash) : lookUpTokens(db, [hash]).then(([row]) => row ?? null);
-}
+const lookUpToken = sharedStatements(lookUpTokens, { ...TOKEN_LOOKUPS, key: (hash: string) => hash });
 
 const TOUCH_TOKENS = preparedQuery<{ ids: string }>(
   ["ids"],

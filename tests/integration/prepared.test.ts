@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openPostgres, rawRunnerOf, rows, type Db, type DbHandle } from "@/db/client";
+import { preparedQuery, textArrayParam } from "@/db/prepared";
 import { getPost, listPosts } from "@/server/posts/queries";
 import { submitRating } from "@/server/ratings/submit";
 import { openTestDb } from "../support/db";
@@ -104,5 +105,22 @@ describe("a database opened by one bundle of db/client, used through another", (
     } finally {
       await opened.close();
     }
+  });
+});
+
+describe("textArrayParam", () => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await openTestDb();
+  });
+  afterAll(async () => {
+    await handle.close();
+  });
+
+  it("passes any strings through a text[] parameter unchanged", async () => {
+    const values = ['a"b', "c\\d", "", "x,y", "{z}", "NULL", " spaced "];
+    const echo = preparedQuery<{ list: string }>(["list"], (p) => sql`select unnest(${p.list}::text[]) as v`);
+    const found = await echo.rows<{ v: string }>(handle.db, { list: textArrayParam(values) });
+    expect(found.map((row) => row.v)).toEqual(values);
   });
 });
