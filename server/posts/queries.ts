@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, rows, type Db } from "@/db/client";
-import { intArrayParam, preparedQuery, preparedVariants } from "@/db/prepared";
+import { intArrayParam, listParam, preparedQuery, preparedVariants } from "@/db/prepared";
 import { posts } from "@/db/schema";
 import { DomainError } from "@/server/errors";
 import { analyzeText, makeExcerpt, type TextAnalysis } from "./analysis";
@@ -185,7 +185,7 @@ const VIEWER_ROWS = preparedQuery<{ viewerId: number; ids: string }>(
   ["viewerId", "ids"],
   (p) => sql`select i.id, ${liveRaters(sql`i.id`)} as live_count,
       (select r.score::int from ratings r where r.post_id = i.id and r.user_id = ${p.viewerId}) as my_rating
-    from unnest(${p.ids}::int[]) as i(id)`,
+    from unnest(${listParam(p.ids, "int")}) as i(id)`,
 );
 
 async function anonymousPage(

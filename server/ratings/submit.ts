@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { isoTimestamp, type Db } from "@/db/client";
-import { intArrayParam, preparedQuery } from "@/db/prepared";
+import { intArrayParam, listParam, preparedQuery } from "@/db/prepared";
 import { DomainError } from "@/server/errors";
 import { serverConfig } from "@/server/env";
 import { crossPostFlagSql } from "./cross-post-flag";
@@ -78,11 +78,13 @@ export const SUBMIT_STATEMENT = preparedQuery<{ posts: string; users: string; sc
   ["posts", "users", "scores"],
   (p) =>
     sql`with input as (
-          select * from unnest(${p.posts}::int[], ${p.users}::int[], ${p.scores}::int[])
+          select * from unnest(${listParam(p.posts, "int")}, ${listParam(p.users, "int")}, ${listParam(p.scores, "int")})
             with ordinality as i(post_id, user_id, score, n)),
         target as (
           select i.n, i.post_id, i.user_id, i.score, t.locked_at, t.score as post_score
-          from input i cross join lateral (${ratablePost(sql`i.post_id`)}) t),
+          -- LIMIT keeps the lookup a primary-key probe per rating: the generic plan is costed for
+          -- ten ratings, and on a small posts table it would otherwise hash every post.
+          from input i cross join lateral (${ratablePost(sql`i.post_id`)} limit 1) t),
         up as (
           insert into ratings as r (post_id, user_id, score, created_at, updated_at, cross_post)
           select g.post_id, g.user_id, g.score, now(), clock_timestamp(), ${crossPostFlagSql(sql`g.user_id`, sql`g.post_id`)}

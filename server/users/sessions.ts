@@ -9,7 +9,7 @@
 import { sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { rows, type Db } from "@/db/client";
-import { intArrayParam, preparedQuery, textArrayParam } from "@/db/prepared";
+import { intArrayParam, listParam, preparedQuery, textArrayParam } from "@/db/prepared";
 import { sharedStatements } from "@/db/statement-queue";
 
 /** How long a session lives after it was last issued (next-auth re-issues it as it is used). */
@@ -88,7 +88,7 @@ const SESSION_STATES = preparedQuery<{ userIds: string; sessionIds: string }>(
   ["userIds", "sessionIds"],
   (p) => sql`select i.n::int as n, u.session_version,
           exists (select 1 from ended_sessions e where e.session_id = i.session_id) as ended
-        from unnest(${p.userIds}::int[], ${p.sessionIds}::text[]) with ordinality as i(user_id, session_id, n)
+        from unnest(${listParam(p.userIds, "int")}, ${listParam(p.sessionIds, "text")}) with ordinality as i(user_id, session_id, n)
         left join users u on u.id = i.user_id
         order by i.n`,
 );

@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@/server/errors";
 import { isoTimestamp, rows, type Db } from "@/db/client";
 import { sharedStatements } from "@/db/statement-queue";
-import { intArrayParam, preparedQuery, textArrayParam } from "@/db/prepared";
+import { intArrayParam, listParam, preparedQuery, textArrayParam } from "@/db/prepared";
 import { logger } from "@/server/telemetry/log";
 import { apiTokens } from "@/db/schema";
 
@@ -127,7 +127,7 @@ const VERIFY_TOKENS = preparedQuery<{ hashes: string }>(
   (p) => sql`select t.token_hash, t.id, t.user_id,
       (t.last_used_at is null or t.last_used_at < now() - interval '5 minutes') as due
     from api_tokens t join users u on u.id = t.user_id
-    where t.token_hash = any(${p.hashes}::text[]) and t.revoked_at is null`,
+    where t.token_hash = any(${listParam(p.hashes, "text")}) and t.revoked_at is null`,
 );
 
 type TokenRow = { token_hash: string; id: number; user_id: number; due: boolean };
@@ -146,7 +146,7 @@ const lookUpToken = sharedStatements(lookUpTokens, { ...TOKEN_LOOKUPS, key: (has
 const TOUCH_TOKENS = preparedQuery<{ ids: string }>(
   ["ids"],
   (p) => sql`update api_tokens set last_used_at = now()
-    where id = any(${p.ids}::int[]) and (last_used_at is null or last_used_at < now() - interval '5 minutes')`,
+    where id = any(${listParam(p.ids, "int")}) and (last_used_at is null or last_used_at < now() - interval '5 minutes')`,
 );
 
 /** How long a token's use waits to be written; a crash loses at most this much of "last used". */

@@ -4,6 +4,8 @@ import { openPostgres, rawRunnerOf, rows, type Db, type DbHandle } from "@/db/cl
 import { preparedQuery, textArrayParam } from "@/db/prepared";
 import { getPost, listPosts } from "@/server/posts/queries";
 import { submitRating } from "@/server/ratings/submit";
+import { SESSION_CACHE_MS, sessionIdentity } from "@/server/users/sessions";
+import { verifyToken } from "@/server/users/tokens";
 import { openTestDb } from "../support/db";
 import { makePost, makeUser } from "../support/fixtures";
 
@@ -60,6 +62,36 @@ describe.runIf(onPostgres)("hot statements on a direct Postgres connection", () 
     expect(page.items.map((p) => [p.id, p.myRating, p.ratingCount])).toEqual([[postId, 5, 1]]);
     expect((await getPost(db, postId, userId))?.myRating).toBe(5);
     expect(await preparedTexts(db)).toEqual([]);
+  });
+
+  it("keep their generic plan when they take a list: from the sixth call Postgres plans them no more", async () => {
+    const db = await open(true);
+    const ownPost = await makePost(base.db, userId);
+    const start = Date.now();
+    for (let call = 0; call < 8; call++) {
+      await submitRating(db, { postId: ownPost, userId, score: call % 6 });
+      await listPosts(db, { viewerId: userId, limit: 20, sort: "newest" });
+      // Unknown tokens and times past the session cache: every call reaches the database.
+      await verifyToken(db, `ss_unknown-${call}`);
+      await sessionIdentity(
+        db,
+        { sub: String(userId), sid: `session-${call}` },
+        start + call * 2 * SESSION_CACHE_MS,
+      );
+    }
+    const plans = await rows<{ statement: string; generic_plans: number; custom_plans: number }>(
+      db,
+      sql`select statement, generic_plans::int, custom_plans::int from pg_prepared_statements`,
+    );
+    for (const marker of ["insert into ratings", "from api_tokens", "ended_sessions", "as live_count"]) {
+      const plan = plans.find((p) => p.statement.includes(marker));
+      expect(plan, marker).toBeDefined();
+      expect({ marker, custom: plan!.custom_plans, generic: plan!.generic_plans }).toEqual({
+        marker,
+        custom: 5,
+        generic: 3,
+      });
+    }
   });
 });
 
