@@ -399,7 +399,30 @@ function scenarios(data: Prepared, session: { cookies: string[]; postIds: number
       if (status === 200) writes.count += 1;
     },
   });
+  // Writes by API token as a script sends them: the pool's users again, whose tokens are verified
+  // once and then cached, each request rating a post that user never rated. The posts start half the
+  // list away from the session-cookie writes' posts, so the two scenarios never rate the same pair.
+  let nextPoolWrite = 0;
+  const poolSubmit = (writes: { count: number }): autocannon.Request => ({
+    method: "POST",
+    path: "/api/trpc/rating.submit",
+    setupRequest: (req) => {
+      const k = nextPoolWrite++;
+      const user = k % POOL;
+      const offset = Math.floor(data.postIds.length / 2);
+      const post = data.postIds[(Math.floor(k / POOL) + user * 5 + offset) % data.postIds.length]!;
+      return {
+        ...req,
+        headers: { "content-type": "application/json", authorization: `Bearer ${data.tokens[user]}` },
+        body: JSON.stringify({ postId: post, score: k % 6 }),
+      };
+    },
+    onResponse: (status) => {
+      if (status === 200) writes.count += 1;
+    },
+  });
   const spread = { count: 0 };
+  const pooled = { count: 0 };
   const hot = { count: 0 };
   const byCookie = { count: 0 };
   const mixed = { count: 0 };
@@ -422,6 +445,13 @@ function scenarios(data: Prepared, session: { cookies: string[]; postIds: number
       port: NEXT_PORT,
       build: () => [submit(false, spread)],
       writes: spread,
+    },
+    {
+      name: "rating.submit, API token, many posts",
+      what: "Bearer token of one of 2,000 users (verified before), a post the user never rated, posts spread",
+      port: NEXT_PORT,
+      build: () => [poolSubmit(pooled)],
+      writes: pooled,
     },
     {
       name: "rating.submit, one hot post (1M ratings)",
@@ -722,6 +752,7 @@ async function main() {
     ...(
       [
         ["post.list anonymous", 1.0],
+        ["rating.submit, API token, many posts", 1.0],
         ["rating.submit, many users × many posts", 1.0],
         ["rating.submit, one hot post (1M ratings)", 1.0],
         ["post.list signed in, session cookie", 0.8],
