@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openPostgres, rawRunnerOf, rows, type Db, type DbHandle } from "@/db/client";
 import { preparedQuery, textArrayParam } from "@/db/prepared";
 import { getPost, listPosts } from "@/server/posts/queries";
-import { submitRating } from "@/server/ratings/submit";
+import { submitBatch, submitRating } from "@/server/ratings/submit";
 import { SESSION_CACHE_MS, sessionIdentity } from "@/server/users/sessions";
 import { verifyToken } from "@/server/users/tokens";
 import { openTestDb } from "../support/db";
@@ -67,9 +67,14 @@ describe.runIf(onPostgres)("hot statements on a direct Postgres connection", () 
   it("keep their generic plan when they take a list: from the sixth call Postgres plans them no more", async () => {
     const db = await open(true);
     const ownPost = await makePost(base.db, userId);
+    const otherUser = await makeUser(base.db);
     const start = Date.now();
     for (let call = 0; call < 8; call++) {
       await submitRating(db, { postId: ownPost, userId, score: call % 6 });
+      await submitBatch(db, [
+        { postId: ownPost, userId: otherUser, score: call % 6 },
+        { postId, userId: otherUser, score: call % 6 },
+      ]);
       await listPosts(db, { viewerId: userId, limit: 20, sort: "newest" });
       // Unknown tokens and times past the session cache: every call reaches the database.
       await verifyToken(db, `ss_unknown-${call}`);
@@ -83,7 +88,14 @@ describe.runIf(onPostgres)("hot statements on a direct Postgres connection", () 
       db,
       sql`select statement, generic_plans::int, custom_plans::int from pg_prepared_statements`,
     );
-    for (const marker of ["insert into ratings", "from api_tokens", "ended_sessions", "as live_count"]) {
+    const markers = [
+      "from (select) one",
+      "with ordinality as i(post_id",
+      "from api_tokens",
+      "ended_sessions",
+      "as live_count",
+    ];
+    for (const marker of markers) {
       const plan = plans.find((p) => p.statement.includes(marker));
       expect(plan, marker).toBeDefined();
       expect({ marker, custom: plan!.custom_plans, generic: plan!.generic_plans }).toEqual({

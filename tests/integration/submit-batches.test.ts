@@ -5,7 +5,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { rows } from "@/db/client";
 import { observePreparedStatements } from "@/db/prepared";
 import { DomainError } from "@/server/errors";
-import { submitRating, SUBMIT_STATEMENT } from "@/server/ratings/submit";
+import { clearRating } from "@/server/ratings/removal";
+import {
+  submitBatch,
+  submitRating,
+  SUBMIT_ONE_STATEMENT,
+  SUBMIT_STATEMENT,
+  type RatingResult,
+  type SubmitInput,
+} from "@/server/ratings/submit";
 import { testDbForFile } from "../support/db";
 import { countRatings, makePost, makeUser, makeUsers } from "../support/fixtures";
 
@@ -14,9 +22,9 @@ const handle = testDbForFile();
 /** Counts the submit statements run while `during` runs. */
 async function countingSubmits<T>(during: () => Promise<T>): Promise<{ value: T; statements: number }> {
   let statements = 0;
-  const text = SUBMIT_STATEMENT.compiled().text;
+  const texts = [SUBMIT_STATEMENT.compiled().text, SUBMIT_ONE_STATEMENT.compiled().text];
   observePreparedStatements((ran, run) => {
-    if (ran === text) statements += 1;
+    if (texts.includes(ran)) statements += 1;
     return run();
   });
   const value = await during();
@@ -102,5 +110,53 @@ describe("concurrent submits", () => {
     expect(refusals).toEqual([...raters.map(() => "ok"), "NOT_FOUND", "LOCKED", "error"]);
     expect(await liveCount(open)).toBe(raters.length);
     expect(await liveCount(locked)).toBe(0);
+  });
+  it("answer a rating alone (its own statement) exactly as inside a batch (the batch statement)", async () => {
+    const { db } = handle;
+    const author = await makeUser(db);
+    const [rater, other] = await makeUsers(db, 2);
+    const elsewhere = await makePost(db, author, "elsewhere");
+    const outcome = (result: RatingResult | DomainError) =>
+      result instanceof DomainError
+        ? result.code
+        : {
+            myRating: result.myRating,
+            ratingCount: result.ratingCount,
+            changed: result.changed,
+            previous: result.previous?.score ?? null,
+            written: result.updatedAt !== null,
+          };
+    // The same history on a post of its own for each way: alone, or beside another user's rating.
+    const history = async (inBatch: boolean) => {
+      const postId = await makePost(db, author, inBatch ? "batched" : "alone");
+      const userId = inBatch ? other! : rater!;
+      const send = async (input: SubmitInput) => {
+        const batch = inBatch ? [input, { postId: elsewhere, userId: rater!, score: input.score }] : [input];
+        return outcome((await submitBatch(db, batch))[0]!);
+      };
+      const seen = [];
+      seen.push(await send({ postId, userId, score: 3 }));
+      seen.push(await send({ postId, userId, score: 3 }));
+      seen.push(await send({ postId, userId, score: 5 }));
+      await clearRating(db, { postId, userId });
+      seen.push(await send({ postId, userId, score: 0 }));
+      await rows(db, sql`update posts set locked_at = now() where id = ${postId}`);
+      seen.push(await send({ postId, userId, score: 1 }));
+      await rows(db, sql`update posts set locked_at = null, hidden_at = now() where id = ${postId}`);
+      seen.push(await send({ postId, userId, score: 1 }));
+      seen.push(await send({ postId: 999_999, userId, score: 1 }));
+      return seen;
+    };
+    const alone = await history(false);
+    expect(alone).toEqual([
+      { myRating: 3, ratingCount: 1, changed: true, previous: null, written: true },
+      { myRating: 3, ratingCount: 1, changed: false, previous: null, written: false },
+      { myRating: 5, ratingCount: 1, changed: true, previous: 3, written: true },
+      { myRating: 0, ratingCount: 1, changed: true, previous: null, written: true },
+      "LOCKED",
+      "NOT_FOUND",
+      "NOT_FOUND",
+    ]);
+    expect(await history(true)).toEqual(alone);
   });
 });
