@@ -374,57 +374,48 @@ function scenarios(data: Prepared, session: { cookies: string[]; postIds: number
     method: "GET",
     path: `/api/trpc/post.byId?input=${encodeURIComponent(JSON.stringify({ id }))}`,
   });
-  // Signed-in writes by session cookie: the pool's users (whose cookies exist), each request rating
-  // a post that user never rated (request k: user k mod pool, the user's (k / pool)-th post), so
-  // each 2xx adds one row here too. These users then rate many posts, as heavy raters do.
-  let nextCookieWrite = 0;
-  const cookieSubmit = (writes: { count: number }): autocannon.Request => ({
-    method: "POST",
-    path: "/api/trpc/rating.submit",
-    setupRequest: (req) => {
-      const k = nextCookieWrite++;
-      const user = k % sessionCookies.length;
-      const post =
-        session.postIds[(Math.floor(k / sessionCookies.length) + user * 5) % session.postIds.length]!;
-      return {
-        ...req,
-        headers: {
-          "content-type": "application/json",
-          cookie: `next-auth.session-token=${sessionCookies[user]}`,
-        },
-        body: JSON.stringify({ postId: post, score: k % 6 }),
-      };
-    },
-    onResponse: (status) => {
-      if (status === 200) writes.count += 1;
-    },
-  });
-  // Writes by API token as a script sends them: the pool's users again, whose tokens are verified
-  // once and then cached, each request rating a post that user never rated. The posts start half the
-  // list away from the session-cookie writes' posts, so the two scenarios never rate the same pair.
-  let nextPoolWrite = 0;
-  const poolSubmit = (writes: { count: number }): autocannon.Request => ({
-    method: "POST",
-    path: "/api/trpc/rating.submit",
-    setupRequest: (req) => {
-      const k = nextPoolWrite++;
-      const user = k % POOL;
-      const offset = Math.floor(data.postIds.length / 2);
-      const post = data.postIds[(Math.floor(k / POOL) + user * 5 + offset) % data.postIds.length]!;
-      return {
-        ...req,
-        headers: { "content-type": "application/json", authorization: `Bearer ${data.tokens[user]}` },
-        body: JSON.stringify({ postId: post, score: k % 6 }),
-      };
-    },
-    onResponse: (status) => {
-      if (status === 200) writes.count += 1;
-    },
-  });
+  // Signed-in writes by the pool's users, each request rating a post that user never rated (request
+  // k: user k mod pool, the user's (k / pool)-th post from `start`), so each 2xx adds one row here
+  // too. These users then rate many posts, as heavy raters do. By session cookie from the start of
+  // the posts; by API token (verified once, then cached, as a script's) from half the list away, so
+  // the two scenarios never rate the same pair.
+  // The counter lives across builds (one per measured run), so no run repeats an earlier pair.
+  const poolWrites = (
+    writes: { count: number },
+    users: number,
+    start: number,
+    credential: (user: number) => Record<string, string>,
+  ): (() => autocannon.Request[]) => {
+    let nextWrite = 0;
+    const request: autocannon.Request = {
+      method: "POST",
+      path: "/api/trpc/rating.submit",
+      setupRequest: (req) => {
+        const k = nextWrite++;
+        const user = k % users;
+        const post = session.postIds[(Math.floor(k / users) + user * 5 + start) % session.postIds.length]!;
+        return {
+          ...req,
+          headers: { "content-type": "application/json", ...credential(user) },
+          body: JSON.stringify({ postId: post, score: k % 6 }),
+        };
+      },
+      onResponse: (status) => {
+        if (status === 200) writes.count += 1;
+      },
+    };
+    return () => [request];
+  };
   const spread = { count: 0 };
   const pooled = { count: 0 };
   const hot = { count: 0 };
   const byCookie = { count: 0 };
+  const tokenWrites = poolWrites(pooled, POOL, Math.floor(session.postIds.length / 2), (user) => ({
+    authorization: `Bearer ${data.tokens[user]}`,
+  }));
+  const cookieWrites = poolWrites(byCookie, sessionCookies.length, 0, (user) => ({
+    cookie: `next-auth.session-token=${sessionCookies[user]}`,
+  }));
   const mixed = { count: 0 };
   return [
     {
@@ -450,7 +441,7 @@ function scenarios(data: Prepared, session: { cookies: string[]; postIds: number
       name: "rating.submit, API token, many posts",
       what: "Bearer token of one of 2,000 users (verified before), a post the user never rated, posts spread",
       port: NEXT_PORT,
-      build: () => [poolSubmit(pooled)],
+      build: tokenWrites,
       writes: pooled,
     },
     {
@@ -491,7 +482,7 @@ function scenarios(data: Prepared, session: { cookies: string[]; postIds: number
       name: "rating.submit, session cookie",
       what: "next-auth session cookie, a post the user never rated, posts spread",
       port: NEXT_PORT,
-      build: () => [cookieSubmit(byCookie)],
+      build: cookieWrites,
       writes: byCookie,
     },
     {
