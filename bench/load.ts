@@ -387,24 +387,25 @@ function scenarios(data: Prepared, session: { cookies: string[]; postIds: number
     credential: (user: number) => Record<string, string>,
   ): (() => autocannon.Request[]) => {
     let nextWrite = 0;
-    const request: autocannon.Request = {
-      method: "POST",
-      path: "/api/trpc/rating.submit",
-      setupRequest: (req) => {
-        const k = nextWrite++;
-        const user = k % users;
-        const post = session.postIds[(Math.floor(k / users) + user * 5 + start) % session.postIds.length]!;
-        return {
-          ...req,
-          headers: { "content-type": "application/json", ...credential(user) },
-          body: JSON.stringify({ postId: post, score: k % 6 }),
-        };
+    return () => [
+      {
+        method: "POST",
+        path: "/api/trpc/rating.submit",
+        setupRequest: (req) => {
+          const k = nextWrite++;
+          const user = k % users;
+          const post = session.postIds[(Math.floor(k / users) + user * 5 + start) % session.postIds.length]!;
+          return {
+            ...req,
+            headers: { "content-type": "application/json", ...credential(user) },
+            body: JSON.stringify({ postId: post, score: k % 6 }),
+          };
+        },
+        onResponse: (status) => {
+          if (status === 200) writes.count += 1;
+        },
       },
-      onResponse: (status) => {
-        if (status === 200) writes.count += 1;
-      },
-    };
-    return () => [request];
+    ];
   };
   const spread = { count: 0 };
   const pooled = { count: 0 };

@@ -122,8 +122,8 @@ export const SUBMIT_STATEMENT = preparedQuery<{ posts: string; users: string; sc
 
 /**
  * The same for a batch of one rating, as most are while the site is not busy: without the list
- * parameters, the per-rating joins and the grouping, Postgres runs it in about four fifths of the
- * batch statement's time (bench/pgbench-capacity.ts runs both). Same answers, same row shape.
+ * parameters, the per-rating joins and the grouping, Postgres runs it in about three quarters of
+ * the batch statement's time (bench/pgbench-capacity.ts runs both). Same answers, same row shape.
  */
 export const SUBMIT_ONE_STATEMENT = preparedQuery<SubmitInput>(
   ["postId", "userId", "score"],
